@@ -1,0 +1,92 @@
+namespace Elsa.Sim.Core;
+
+/// <summary>What the machine asks its host to do, in the imperative. A closed union: the only cases are the nested
+/// records below. A host executes a step's effects in order; each result comes back as a <see cref="GroupEvent"/>.</summary>
+public abstract record GroupEffect
+{
+    private GroupEffect()
+    {
+    }
+
+    /// <summary>Call the user's assignment-received callback for one partition, then report
+    /// <see cref="GroupEvent.AssignmentHandlerReturned"/>. The machine asks for one at a time, in partition order, and
+    /// stops at the first error, as Elsa does.</summary>
+    public sealed record InvokeAssignmentReceived(TopicPartition Partition, int GenerationId) : GroupEffect;
+
+    /// <summary>Call the user's assignments-revoked callback. Issued after the revoked partitions' workers stopped and
+    /// their acks were committed.</summary>
+    public sealed record InvokeAssignmentsRevoked(ValueList<TopicPartition> Partitions) : GroupEffect;
+
+    /// <summary>Start a worker for a partition at a position. Report <see cref="GroupEvent.MessagesDelivered"/> as it
+    /// receives messages, and <see cref="GroupEvent.WorkerExited"/> if it ends on its own.</summary>
+    public sealed record StartWorker(WorkerId Worker, TopicPartition Partition, int GenerationId, StartPosition Position) : GroupEffect;
+
+    /// <summary>Stop a worker, then report <see cref="GroupEvent.WorkerStopped"/>.</summary>
+    public sealed record StopWorker(WorkerId Worker) : GroupEffect;
+
+    /// <summary>Commit offsets in <b>Kafka's convention</b> (next offset to read), then report
+    /// <see cref="GroupEvent.CommitCompleted"/> with the same generation and offsets.</summary>
+    public sealed record CommitOffsets(int GenerationId, ValueList<PartitionOffset> Offsets) : GroupEffect;
+
+    /// <summary>The revocation of these partitions is finished: the host may let the rebalance go on.</summary>
+    public sealed record CompleteRevocation(ValueList<TopicPartition> Partitions) : GroupEffect;
+
+    /// <summary>Shutdown is finished: every worker stopped and the last commit was issued.</summary>
+    public sealed record CompleteShutdown : GroupEffect;
+
+    /// <summary>Something from outside was wrong or out of date and was ignored; the state did not change because of it.</summary>
+    public sealed record Diagnostic(DiagnosticKind Kind, string Detail) : GroupEffect;
+
+    /// <summary>The manager cannot go on (an assignment callback failed, a restart budget was spent under the fail
+    /// policy). Every live worker was asked to stop in the same step.</summary>
+    public sealed record Fail(string Reason) : GroupEffect;
+}
+
+/// <summary>The kinds of <see cref="GroupEffect.Diagnostic"/>.</summary>
+public enum DiagnosticKind
+{
+    /// <summary>An ack for a generation in which the partition was not continuously owned.</summary>
+    StaleAck,
+
+    /// <summary>An ack that is malformed: negative offset, unknown partition, or past what was delivered.</summary>
+    InvalidAck,
+
+    /// <summary>An ack at or below what was already acked or committed.</summary>
+    AckNotAhead,
+
+    /// <summary>A message about a worker id that is not live (a dead worker's late message).</summary>
+    UnknownWorker,
+
+    /// <summary>A callback result for a partition or generation no longer waiting for it.</summary>
+    StaleCallback,
+
+    /// <summary>A commit result for offsets no longer owned, or from an older generation.</summary>
+    StaleCommitResult,
+
+    /// <summary>A commit failed and will be retried.</summary>
+    CommitRetry,
+
+    /// <summary>A commit was fenced; its offsets are dropped.</summary>
+    CommitFenced,
+
+    /// <summary>An assignment that is out of date or malformed.</summary>
+    InvalidAssignment,
+
+    /// <summary>A revocation or loss that names partitions this member does not own.</summary>
+    UnknownPartition,
+
+    /// <summary>A worker crashed and will be restarted.</summary>
+    WorkerCrashed,
+
+    /// <summary>A partition's restart budget is spent and the park policy left it without a worker.</summary>
+    PartitionParked,
+
+    /// <summary>A worker's position was out of range and was reset per the offset reset policy.</summary>
+    OffsetReset,
+
+    /// <summary>An event that does not apply in the manager's current phase.</summary>
+    IgnoredEvent,
+
+    /// <summary>A tick whose time is earlier than the last one.</summary>
+    TimeWentBackwards,
+}

@@ -1,0 +1,50 @@
+namespace Elsa.Sim.Core;
+
+/// <summary>What a handler returns for a batch, mirroring Elsa's <c>handle_messages</c> results.</summary>
+public readonly record struct HandlerResult
+{
+    private HandlerResult(HandlerResultKind kind, long offset)
+    {
+        Kind = kind;
+        Offset = offset;
+    }
+
+    /// <summary><c>{:ack, state}</c>: every message of the batch was handled; ack the last one.</summary>
+    public static HandlerResult Ack { get; } = new(HandlerResultKind.Ack, 0);
+
+    /// <summary><c>{:no_ack, state}</c>: keep fetching, but acknowledge nothing now; the handler (or code it handed the
+    /// messages to) acks later through the host's <c>Ack</c>.</summary>
+    public static HandlerResult NoAck { get; } = new(HandlerResultKind.NoAck, 0);
+
+    /// <summary><c>{:continue, state}</c>: acknowledge nothing and keep going, as with <see cref="NoAck"/>; kept as its own
+    /// case because Elsa handlers return it.</summary>
+    public static HandlerResult Continue { get; } = new(HandlerResultKind.Continue, 0);
+
+    /// <summary>Which result this is.</summary>
+    public HandlerResultKind Kind { get; }
+
+    /// <summary>For <see cref="HandlerResultKind.AckAt"/>: the last offset handled (Elsa's convention).</summary>
+    public long Offset { get; }
+
+    /// <summary><c>{:ack, offset, state}</c>: messages up to and including <paramref name="offset"/> were handled.</summary>
+    public static HandlerResult AckAt(long offset) => new(HandlerResultKind.AckAt, offset);
+
+    /// <inheritdoc />
+    public override string ToString() => Kind == HandlerResultKind.AckAt ? $"ack({Offset})" : Kind.ToString();
+}
+
+/// <summary>The cases of <see cref="HandlerResult"/>.</summary>
+public enum HandlerResultKind
+{
+    /// <summary>Ack the whole batch.</summary>
+    Ack,
+
+    /// <summary>Ack up to an offset.</summary>
+    AckAt,
+
+    /// <summary>Ack nothing now.</summary>
+    NoAck,
+
+    /// <summary>Ack nothing, keep going.</summary>
+    Continue,
+}

@@ -1,0 +1,223 @@
+namespace Elsa.Sim.Core;
+
+/// <summary>The group manager's invariants, in one place, checked by every test suite and by the simulator after every
+/// step. Each check names one condition, so a failure says exactly what broke.</summary>
+public static class GroupInvariants
+{
+    /// <summary>Invariant names, as reported in <see cref="InvariantViolationException.Invariant"/>.</summary>
+    public static class Names
+    {
+        /// <summary>At most one worker (live or stopping) per partition.</summary>
+        public const string OneWorkerPerPartition = "one-worker-per-partition";
+
+        /// <summary>The worker index and the partitions agree.</summary>
+        public const string WorkerIndexConsistent = "worker-index-consistent";
+
+        /// <summary>A partition is Running exactly when it has a live worker.</summary>
+        public const string RunningHasWorker = "running-has-worker";
+
+        /// <summary>Live workers belong to the current generation of an active manager.</summary>
+        public const string WorkerInCurrentGeneration = "worker-in-current-generation";
+
+        /// <summary>No state for partitions outside the current generation.</summary>
+        public const string OnlyAssignedPartitions = "only-assigned-partitions";
+
+        /// <summary>A partition's confirmed offset never exceeds what was sent.</summary>
+        public const string CommitSentCoversCommitted = "commit-sent-covers-committed";
+
+        /// <summary>A worker starts only after the partition's previous worker confirmed it stopped.</summary>
+        public const string StartAfterStop = "start-after-stop";
+
+        /// <summary>Commits carry the current generation.</summary>
+        public const string CommitInCurrentGeneration = "commit-in-current-generation";
+
+        /// <summary>Committed offsets never decrease.</summary>
+        public const string CommitsMonotonic = "commits-monotonic";
+
+        /// <summary>Nothing is committed past what a worker acked.</summary>
+        public const string CommitWithinAcks = "commit-within-acks";
+
+        /// <summary>Nothing is committed for a lost partition.</summary>
+        public const string NoCommitWhenLost = "no-commit-when-lost";
+
+        /// <summary>A failed or stopped manager starts nothing and commits nothing new.</summary>
+        public const string QuietAfterEnd = "quiet-after-end";
+    }
+
+    /// <summary>Checks one transition: the state it produced and the effects it emitted, against the state before.</summary>
+    /// <exception cref="InvariantViolationException">On the first condition that does not hold.</exception>
+    public static void Check(GroupState before, Transition transition)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        CheckState(transition.State);
+        CheckEffects(before, transition.State, transition.Effects);
+        CheckCommittedMonotonic(before, transition.State);
+    }
+
+    /// <summary>Checks one state on its own.</summary>
+    /// <exception cref="InvariantViolationException">On the first condition that does not hold.</exception>
+    public static void CheckState(GroupState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var p in state.Partitions.Values)
+        {
+            var tp = p.Partition;
+            if (p.Worker is not null && p.StoppingWorker is not null)
+            {
+                throw Violation(Names.OneWorkerPerPartition, $"{tp} has live worker {p.Worker} while {p.StoppingWorker} has not stopped (generation {state.GenerationId})");
+            }
+
+            if ((p.Phase == PartitionPhase.Running) != (p.Worker is not null))
+            {
+                throw Violation(Names.RunningHasWorker, $"{tp} is {p.Phase} with live worker {(p.Worker?.ToString() ?? "none")}");
+            }
+
+            if (p.Worker is { } live)
+            {
+                if (state.Phase != ManagerPhase.Active)
+                {
+                    throw Violation(Names.WorkerInCurrentGeneration, $"{tp} has live worker {live} while the manager is {state.Phase}");
+                }
+
+                if (!(state.GenerationId is { } g && p.OwnedSinceGeneration <= g))
+                {
+                    throw Violation(Names.WorkerInCurrentGeneration, $"{tp}'s worker {live} is owned since generation {p.OwnedSinceGeneration}, current is {state.GenerationId}");
+                }
+            }
+
+            foreach (var id in new[] { p.Worker, p.StoppingWorker })
+            {
+                if (id is { } w)
+                {
+                    if (!(state.Workers.TryGetValue(w, out var indexed) && indexed == tp))
+                    {
+                        throw Violation(Names.WorkerIndexConsistent, $"{tp} names worker {w}, which the index does not map to {tp}");
+                    }
+                }
+            }
+
+            if (!(state.GenerationId is { } current && p.OwnedSinceGeneration <= current))
+            {
+                throw Violation(Names.OnlyAssignedPartitions, $"{tp} is held (owned since generation {p.OwnedSinceGeneration}) while the current generation is {(state.GenerationId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")}");
+            }
+
+            if (!(p.CommittedOffset is null || (p.CommitSentOffset is { } sent && sent >= p.CommittedOffset)))
+            {
+                throw Violation(Names.CommitSentCoversCommitted, $"{tp} has committed {p.CommittedOffset} but sent only {p.CommitSentOffset}");
+            }
+        }
+
+        foreach (var (worker, tp) in state.Workers)
+        {
+            if (!(state.Partitions.TryGetValue(tp, out var p) && (p.Worker == worker || p.StoppingWorker == worker)))
+            {
+                throw Violation(Names.WorkerIndexConsistent, $"index maps {worker} to {tp}, which does not name it");
+            }
+        }
+    }
+
+    private static void CheckEffects(GroupState before, GroupState after, ValueList<GroupEffect> effects)
+    {
+        var started = new HashSet<TopicPartition>();
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case GroupEffect.StartWorker start:
+                    CheckStart(before, after, start, started);
+                    break;
+                case GroupEffect.CommitOffsets commit:
+                    CheckCommit(before, after, commit);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static void CheckStart(GroupState before, GroupState after, GroupEffect.StartWorker start, HashSet<TopicPartition> started)
+    {
+        var tp = start.Partition;
+        if (!started.Add(tp))
+        {
+            throw Violation(Names.OneWorkerPerPartition, $"two workers started for {tp} in one step (second: {start.Worker})");
+        }
+
+        if (before.Workers.Values.Contains(tp))
+        {
+            throw Violation(Names.StartAfterStop, $"{start.Worker} started for {tp} while {before.Workers.First(kv => kv.Value == tp).Key} had not confirmed it stopped");
+        }
+
+        if (start.Worker.Value < before.NextWorkerId)
+        {
+            throw Violation(Names.StartAfterStop, $"{start.Worker} for {tp} reuses an old worker id");
+        }
+
+        if (after.Phase != ManagerPhase.Active)
+        {
+            throw Violation(Names.QuietAfterEnd, $"{start.Worker} started for {tp} while the manager is {after.Phase}");
+        }
+
+        if (start.GenerationId != after.GenerationId)
+        {
+            throw Violation(Names.WorkerInCurrentGeneration, $"{start.Worker} for {tp} started in generation {start.GenerationId}, current is {after.GenerationId}");
+        }
+    }
+
+    private static void CheckCommit(GroupState before, GroupState after, GroupEffect.CommitOffsets commit)
+    {
+        if (after.Phase == ManagerPhase.Failed)
+        {
+            throw Violation(Names.QuietAfterEnd, $"commit {commit.Offsets} issued by a failed manager");
+        }
+
+        if (!(commit.GenerationId == before.GenerationId || commit.GenerationId == after.GenerationId))
+        {
+            throw Violation(Names.CommitInCurrentGeneration, $"commit {commit.Offsets} carries generation {commit.GenerationId}, current is {after.GenerationId ?? before.GenerationId}");
+        }
+
+        foreach (var (tp, next) in commit.Offsets)
+        {
+            before.Partitions.TryGetValue(tp, out var was);
+            after.Partitions.TryGetValue(tp, out var now);
+            if (was is null && now is null)
+            {
+                throw Violation(Names.OnlyAssignedPartitions, $"commit of {tp}@{next}, which is not assigned");
+            }
+
+            if (!(was?.Phase != PartitionPhase.Lost && now?.Phase != PartitionPhase.Lost))
+            {
+                throw Violation(Names.NoCommitWhenLost, $"commit of {tp}@{next} after {tp} was lost (generation {commit.GenerationId})");
+            }
+
+            if (!(was?.CommittedOffset is not { } committed || next >= committed))
+            {
+                throw Violation(Names.CommitsMonotonic, $"commit of {tp}@{next} is below the committed {was?.CommittedOffset} (generation {commit.GenerationId})");
+            }
+
+            var acked = Math.Max(was?.LastAckedOffset ?? -1, now?.LastAckedOffset ?? -1);
+            if (!(acked >= 0 && next <= acked + 1))
+            {
+                throw Violation(Names.CommitWithinAcks, $"commit of {tp}@{next} goes past the last ack {(acked < 0 ? "(none)" : acked)} (generation {commit.GenerationId})");
+            }
+        }
+    }
+
+    private static void CheckCommittedMonotonic(GroupState before, GroupState after)
+    {
+        foreach (var was in before.Partitions.Values)
+        {
+            if (was.CommittedOffset is { } committed && after.Partitions.TryGetValue(was.Partition, out var now) &&
+                now.OwnedSinceGeneration == was.OwnedSinceGeneration)
+            {
+                if (!(now.CommittedOffset is { } next && next >= committed))
+                {
+                    throw Violation(Names.CommitsMonotonic, $"{was.Partition}'s committed offset went from {committed} to {(now.CommittedOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")} in generation {after.GenerationId}");
+                }
+            }
+        }
+    }
+
+    // Details are built only on failure: the checker runs after every simulated step.
+    private static InvariantViolationException Violation(string invariant, string detail) => new(invariant, detail);
+}

@@ -1,0 +1,608 @@
+namespace Elsa.Sim.Core;
+
+// Theory of operation
+// -------------------
+// Everything that changes a group manager's state lives in this file. `Step(state, event)` is a pure function: it reads
+// the configuration (fixed at construction), the state and the event, and returns the next state and the effects a host
+// must execute, in order. Time arrives only through `Tick`; every effect's result comes back as an event.
+//
+// Life of a partition (PartitionPhase):
+//   AssignmentsReceived ──► AwaitingCallback ──(callback ok)──► Starting ──(no old worker, backoff over,
+//   every callback of the assignment returned)──► Running ──(crash)──► Starting (after backoff) … or Parked / Failed
+//   Running ──(offset out of range)──► Starting at the reset position
+//   any ──(AssignmentsRevoked)──► Revoking ──(worker stopped)──► commit acks, revoked callback, CompleteRevocation, gone
+//   any ──(AssignmentsLost)──► Lost ──(worker stopped)──► revoked callback, CompleteRevocation, gone; nothing committed
+//
+// Rules that hold across the file:
+// - Never two workers for a partition: a new worker starts only once the old one confirmed it stopped.
+// - Acks are this ownership's only if tagged with a generation from OwnedSinceGeneration to the current one; anything
+//   else is the outside world's mistake and becomes a Diagnostic with no state change.
+// - Acks use Elsa's convention (last handled offset); commits use Kafka's (next offset). `+ 1` happens in PartitionState.
+// - Commits never go below what is confirmed, never above what was acked, and never for a lost partition.
+// - Callbacks run one at a time, in partition order, and the first error fails the manager (Elsa's behaviour).
+
+/// <summary>The group manager as a pure, deterministic state machine. <see cref="Step"/> depends only on the
+/// configuration, the state and the event: no I/O, no clock, no randomness, no threads. The same events always yield
+/// the same states and effects.</summary>
+public sealed class GroupMachine
+{
+    /// <summary>Creates a machine for a configuration.</summary>
+    /// <exception cref="InvalidConfigurationException">When the configuration has problems; the message names each.</exception>
+    public GroupMachine(GroupConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.EnsureValid();
+        Config = config;
+    }
+
+    /// <summary>The configuration every step reads.</summary>
+    public GroupConfig Config { get; }
+
+    /// <summary>Applies one event.</summary>
+    /// <exception cref="InvariantViolationException">Never for outside input; only if the machine itself is wrong.</exception>
+    public Transition Step(GroupState state, GroupEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(@event);
+        var step = new StepBuilder(Config, state);
+        switch (@event)
+        {
+            case GroupEvent.AssignmentsReceived e: step.OnAssignmentsReceived(e); break;
+            case GroupEvent.AssignmentHandlerReturned e: step.OnAssignmentHandlerReturned(e); break;
+            case GroupEvent.AssignmentsRevoked e: step.OnRevocation(e.Partitions, lost: false); break;
+            case GroupEvent.AssignmentsLost e: step.OnRevocation(e.Partitions, lost: true); break;
+            case GroupEvent.WorkerStopped e: step.OnWorkerGone(e.Worker, ExitReason.Normal, askedToStop: true); break;
+            case GroupEvent.WorkerExited e: step.OnWorkerGone(e.Worker, e.Reason, askedToStop: false); break;
+            case GroupEvent.OffsetOutOfRange e: step.OnOffsetOutOfRange(e); break;
+            case GroupEvent.MessagesDelivered e: step.OnMessagesDelivered(e); break;
+            case GroupEvent.Acked e: step.OnAcked(e); break;
+            case GroupEvent.CommitCompleted e: step.OnCommitCompleted(e); break;
+            case GroupEvent.Tick e: step.OnTick(e); break;
+            case GroupEvent.ShutdownRequested: step.OnShutdownRequested(); break;
+            default: throw new System.Diagnostics.UnreachableException($"unknown event {@event.GetType().Name}");
+        }
+
+        return step.Finish();
+    }
+
+    /// <summary>The accumulating result of one step. Mutable only while the step runs; never escapes it.</summary>
+    private sealed class StepBuilder(GroupConfig config, GroupState state)
+    {
+        // An offset must leave room for "offset + 1" (Kafka's next offset) without overflow.
+        private const long MaxOffset = long.MaxValue - 1;
+
+        private readonly List<GroupEffect> _effects = [];
+        private GroupState _s = state;
+
+        public Transition Finish() => new(_s, new ValueList<GroupEffect>(_effects));
+
+        // ---- assignments -------------------------------------------------------------------------------------------
+
+        public void OnAssignmentsReceived(GroupEvent.AssignmentsReceived e)
+        {
+            if (_s.Phase is ManagerPhase.Failed or ManagerPhase.ShuttingDown or ManagerPhase.Stopped)
+            {
+                Diagnose(DiagnosticKind.IgnoredEvent, $"assignment for generation {e.GenerationId} ignored: manager is {_s.Phase}");
+                return;
+            }
+
+            if (_s.LastGenerationId is { } last && e.GenerationId <= last)
+            {
+                Diagnose(DiagnosticKind.InvalidAssignment, $"assignment for generation {e.GenerationId} ignored: generation {last} was already seen");
+                return;
+            }
+
+            _s = _s with { Phase = ManagerPhase.Active, MemberId = e.MemberId, GenerationId = e.GenerationId, LastGenerationId = e.GenerationId };
+            var queue = _s.CallbackQueue.Items.ToBuilder();
+            var seen = new HashSet<TopicPartition>();
+            foreach (var assignment in e.Assignments.OrderBy(a => a.Partition))
+            {
+                var tp = assignment.Partition;
+                if (!seen.Add(tp))
+                {
+                    Diagnose(DiagnosticKind.InvalidAssignment, $"{tp} assigned twice in generation {e.GenerationId}; the first is kept");
+                    continue;
+                }
+
+                if (tp.Partition < 0 || tp.Topic.Length == 0)
+                {
+                    Diagnose(DiagnosticKind.InvalidAssignment, $"'{tp}' is not a valid partition; ignored");
+                    continue;
+                }
+
+                var committed = assignment.CommittedOffset;
+                if (committed is < 0 or > MaxOffset)
+                {
+                    Diagnose(DiagnosticKind.InvalidAssignment, $"{tp} reported committed offset {committed}; taken as nothing committed");
+                    committed = null;
+                }
+
+                var stopping = StopLiveWorker(tp);
+                Put(new PartitionState
+                {
+                    Partition = tp,
+                    OwnedSinceGeneration = e.GenerationId,
+                    AssignedPosition = committed is { } c ? StartPosition.At(c) : config.Config.BeginOffset,
+                    Phase = PartitionPhase.AwaitingCallback,
+                    StoppingWorker = stopping,
+                    CommittedOffset = committed,
+                    CommitSentOffset = committed,
+                });
+                queue.Remove(tp);
+                queue.Add(tp);
+            }
+
+            _s = _s with { CallbackQueue = queue.ToImmutable() };
+            InvokeNextCallbackOrStart();
+        }
+
+        public void OnAssignmentHandlerReturned(GroupEvent.AssignmentHandlerReturned e)
+        {
+            if (_s.CallbackInFlight != (e.Partition, e.GenerationId))
+            {
+                Diagnose(DiagnosticKind.StaleCallback, $"assignment callback result for {e.Partition} in generation {e.GenerationId} was not awaited");
+                return;
+            }
+
+            _s = _s with { CallbackInFlight = null };
+            if (_s.Phase != ManagerPhase.Active)
+            {
+                return;
+            }
+
+            if (!e.Outcome.IsOk)
+            {
+                FailManager($"assignment_received_handler failed for {e.Partition} in generation {e.GenerationId}: {e.Outcome.Error}");
+                return;
+            }
+
+            if (_s.Partitions.TryGetValue(e.Partition, out var p) && p.Phase == PartitionPhase.AwaitingCallback && p.OwnedSinceGeneration == e.GenerationId)
+            {
+                Put(p with { Phase = PartitionPhase.Starting });
+            }
+
+            InvokeNextCallbackOrStart();
+        }
+
+        private void InvokeNextCallbackOrStart()
+        {
+            if (_s.CallbackInFlight is not null || _s.Phase != ManagerPhase.Active)
+            {
+                return;
+            }
+
+            if (_s.CallbackQueue.IsEmpty)
+            {
+                StartReadyWorkers();
+                return;
+            }
+
+            var next = _s.CallbackQueue[0];
+            var generation = _s.GenerationId!.Value;
+            _s = _s with { CallbackQueue = _s.CallbackQueue.Items.RemoveAt(0), CallbackInFlight = (next, generation) };
+            Emit(new GroupEffect.InvokeAssignmentReceived(next, generation));
+        }
+
+        // ---- workers -----------------------------------------------------------------------------------------------
+
+        private void StartReadyWorkers()
+        {
+            if (_s.Phase != ManagerPhase.Active || _s.CallbackInFlight is not null || !_s.CallbackQueue.IsEmpty)
+            {
+                return;
+            }
+
+            foreach (var p in _s.Partitions.Values)
+            {
+                if (p.Phase == PartitionPhase.Starting && p.StoppingWorker is null && (p.RestartDueMs is null || p.RestartDueMs <= _s.NowMs))
+                {
+                    StartWorker(p);
+                }
+            }
+        }
+
+        private void StartWorker(PartitionState p)
+        {
+            var id = new WorkerId(_s.NextWorkerId);
+            var generation = _s.GenerationId!.Value;
+            Emit(new GroupEffect.StartWorker(id, p.Partition, generation, p.NextStartPosition));
+            _s = _s with { NextWorkerId = _s.NextWorkerId + 1, Workers = _s.Workers.SetItem(id, p.Partition) };
+            Put(p with { Phase = PartitionPhase.Running, Worker = id, RestartDueMs = null, ResetPosition = null });
+        }
+
+        /// <summary>Asks the partition's live worker (if any) to stop; returns the worker the partition now waits for.</summary>
+        private WorkerId? StopLiveWorker(TopicPartition tp)
+        {
+            if (!_s.Partitions.TryGetValue(tp, out var p))
+            {
+                return null;
+            }
+
+            if (p.Worker is { } live)
+            {
+                Emit(new GroupEffect.StopWorker(live));
+                return live;
+            }
+
+            return p.StoppingWorker;
+        }
+
+        public void OnWorkerGone(WorkerId worker, ExitReason reason, bool askedToStop)
+        {
+            if (!_s.Workers.TryGetValue(worker, out var tp))
+            {
+                Diagnose(DiagnosticKind.UnknownWorker, $"{(askedToStop ? "stop" : "exit")} of {worker}, which is not running, ignored");
+                return;
+            }
+
+            _s = _s with { Workers = _s.Workers.Remove(worker) };
+            var p = _s.Partitions[tp];
+            if (p.StoppingWorker == worker)
+            {
+                Put(p with { StoppingWorker = null });
+            }
+            else
+            {
+                OnUnexpectedExit(p with { Worker = null }, worker, reason);
+            }
+
+            TryCompleteRevocation();
+            StartReadyWorkers();
+            TryCompleteShutdown();
+        }
+
+        private void OnUnexpectedExit(PartitionState p, WorkerId worker, ExitReason reason)
+        {
+            if (_s.Phase != ManagerPhase.Active)
+            {
+                Put(p with { Phase = PartitionPhase.Starting });
+                return;
+            }
+
+            var restart = config.Restart;
+            var windowStartMs = Saturating.Add(_s.NowMs, -restart.WithinMs);
+            var recent = p.RestartTimesMs.Where(t => t > windowStartMs).Append(_s.NowMs).ToValueList();
+            if (recent.Count > restart.MaxRestarts)
+            {
+                var why = $"{p.Partition}'s worker {worker} ended ({reason}) {recent.Count} times within {restart.WithinMs} ms; the budget is {restart.MaxRestarts}";
+                if (restart.WhenExhausted == RestartExhaustedPolicy.FailGroup)
+                {
+                    Put(p with { Phase = PartitionPhase.Starting, RestartTimesMs = recent });
+                    FailManager(why);
+                }
+                else
+                {
+                    Put(p with { Phase = PartitionPhase.Parked, RestartTimesMs = recent });
+                    Diagnose(DiagnosticKind.PartitionParked, why + "; partition parked until reassigned");
+                }
+
+                return;
+            }
+
+            var backoffMs = BackoffMs(recent.Count);
+            Put(p with { Phase = PartitionPhase.Starting, RestartTimesMs = recent, RestartDueMs = Saturating.Add(_s.NowMs, backoffMs) });
+            Diagnose(DiagnosticKind.WorkerCrashed, $"{p.Partition}'s worker {worker} ended ({reason}); restart {recent.Count} of {restart.MaxRestarts} in {backoffMs} ms at {p.NextStartPosition}");
+        }
+
+        private long BackoffMs(int restartNumber)
+        {
+            // Doubles per restart in the window; 62 doublings already saturate a long.
+            var backoff = config.Restart.BackoffMs;
+            for (var i = 1; i < Math.Min(restartNumber, 63) && backoff < config.Restart.MaxBackoffMs; i++)
+            {
+                backoff = Saturating.Add(backoff, backoff);
+            }
+
+            return Math.Min(backoff, config.Restart.MaxBackoffMs);
+        }
+
+        public void OnOffsetOutOfRange(GroupEvent.OffsetOutOfRange e)
+        {
+            if (!TryGetLivePartition(e.Worker, out var p))
+            {
+                Diagnose(DiagnosticKind.UnknownWorker, $"offset out of range from {e.Worker}, which is not running, ignored");
+                return;
+            }
+
+            var reset = config.Config.OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? StartPosition.Earliest : StartPosition.Latest;
+            Emit(new GroupEffect.StopWorker(e.Worker));
+            Put(p with { Phase = PartitionPhase.Starting, Worker = null, StoppingWorker = e.Worker, ResetPosition = reset, FirstDeliveredOffset = null });
+            Diagnose(DiagnosticKind.OffsetReset, $"{p.Partition}'s worker {e.Worker} is out of range; restarting at {reset}");
+        }
+
+        public void OnMessagesDelivered(GroupEvent.MessagesDelivered e)
+        {
+            if (!_s.Workers.TryGetValue(e.Worker, out var tp))
+            {
+                Diagnose(DiagnosticKind.UnknownWorker, $"delivery to {e.Worker}, which is not running, ignored");
+                return;
+            }
+
+            if (e.FirstOffset < 0 || e.LastOffset < e.FirstOffset || e.LastOffset > MaxOffset)
+            {
+                Diagnose(DiagnosticKind.IgnoredEvent, $"delivery of offsets {e.FirstOffset}..{e.LastOffset} to {e.Worker} is malformed; ignored");
+                return;
+            }
+
+            var p = _s.Partitions[tp];
+            Put(p with
+            {
+                FirstDeliveredOffset = p.FirstDeliveredOffset ?? e.FirstOffset,
+                LastDeliveredOffset = Math.Max(p.LastDeliveredOffset ?? e.LastOffset, e.LastOffset),
+            });
+        }
+
+        private bool TryGetLivePartition(WorkerId worker, out PartitionState partition)
+        {
+            if (_s.Workers.TryGetValue(worker, out var tp) && _s.Partitions[tp] is { } p && p.Worker == worker)
+            {
+                partition = p;
+                return true;
+            }
+
+            partition = null!;
+            return false;
+        }
+
+        // ---- acks and commits --------------------------------------------------------------------------------------
+
+        public void OnAcked(GroupEvent.Acked e)
+        {
+            if (_s.Phase is not (ManagerPhase.Active or ManagerPhase.ShuttingDown))
+            {
+                Diagnose(DiagnosticKind.StaleAck, $"ack of {e.Topic}/{e.Partition}@{e.Offset} (generation {e.GenerationId}) ignored: manager is {_s.Phase}");
+                return;
+            }
+
+            if (e.Offset is < 0 or > MaxOffset)
+            {
+                Diagnose(DiagnosticKind.InvalidAck, $"ack of {e.Topic}/{e.Partition} with offset {e.Offset} ignored: offsets are 0 or more");
+                return;
+            }
+
+            var tp = new TopicPartition(e.Topic, e.Partition);
+            if (!_s.Partitions.TryGetValue(tp, out var p))
+            {
+                Diagnose(DiagnosticKind.InvalidAck, $"ack of {tp}@{e.Offset} ignored: {tp} is not assigned to this member");
+                return;
+            }
+
+            if (e.GenerationId > _s.GenerationId || e.GenerationId < p.OwnedSinceGeneration || p.Phase == PartitionPhase.Lost)
+            {
+                Diagnose(DiagnosticKind.StaleAck, $"ack of {tp}@{e.Offset} from generation {e.GenerationId} ignored: {tp} is owned since generation {p.OwnedSinceGeneration}, current {_s.GenerationId}{(p.Phase == PartitionPhase.Lost ? ", and lost" : "")}");
+                return;
+            }
+
+            if (p.LastDeliveredOffset is not { } delivered || e.Offset > delivered)
+            {
+                Diagnose(DiagnosticKind.InvalidAck, $"ack of {tp}@{e.Offset} ignored: only up to {(p.LastDeliveredOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing")} was delivered");
+                return;
+            }
+
+            var floor = Math.Max(Math.Max(p.CommittedOffset ?? 0, p.CommitSentOffset ?? 0), (p.LastAckedOffset ?? -1) + 1);
+            if (e.Offset + 1 <= floor)
+            {
+                Diagnose(DiagnosticKind.AckNotAhead, $"ack of {tp}@{e.Offset} ignored: already acked or committed up to next offset {floor}");
+                return;
+            }
+
+            p = p with { LastAckedOffset = e.Offset };
+            Put(p);
+            if (config.DirectAck)
+            {
+                Commit([p]);
+            }
+        }
+
+        public void OnCommitCompleted(GroupEvent.CommitCompleted e)
+        {
+            var stale = new List<TopicPartition>();
+            var changed = new List<TopicPartition>();
+            foreach (var (tp, offset) in e.Offsets)
+            {
+                if (!_s.Partitions.TryGetValue(tp, out var p) || e.GenerationId < p.OwnedSinceGeneration || e.GenerationId > _s.GenerationId)
+                {
+                    stale.Add(tp);
+                    continue;
+                }
+
+                changed.Add(tp);
+                switch (e.Outcome)
+                {
+                    case CommitOutcome.Success:
+                        Put(p with
+                        {
+                            CommittedOffset = Math.Max(p.CommittedOffset ?? offset, offset),
+                            CommitSentOffset = Math.Max(p.CommitSentOffset ?? offset, offset),
+                        });
+                        break;
+                    case CommitOutcome.RetriableError when p.CommitSentOffset == offset:
+                        Put(p with { CommitSentOffset = p.CommittedOffset });
+                        break;
+                    case CommitOutcome.RetriableError:
+                    case CommitOutcome.Fenced:
+                        break;
+                    default:
+                        Diagnose(DiagnosticKind.IgnoredEvent, $"commit outcome {(int)e.Outcome} is not known; treated as fenced for {tp}");
+                        break;
+                }
+            }
+
+            if (stale.Count > 0)
+            {
+                Diagnose(DiagnosticKind.StaleCommitResult, $"commit result ({e.Outcome}) from generation {e.GenerationId} for {string.Join(", ", stale)} ignored: not owned in that generation");
+            }
+
+            if (changed.Count > 0 && e.Outcome == CommitOutcome.RetriableError)
+            {
+                Diagnose(DiagnosticKind.CommitRetry, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} failed; will retry");
+            }
+            else if (changed.Count > 0 && e.Outcome == CommitOutcome.Fenced)
+            {
+                Diagnose(DiagnosticKind.CommitFenced, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} was fenced; offsets dropped");
+            }
+        }
+
+        /// <summary>Commits, in one effect, whatever the given partitions acked beyond what was sent.</summary>
+        private void Commit(IEnumerable<PartitionState> partitions)
+        {
+            List<PartitionOffset>? offsets = null;
+            foreach (var p in partitions)
+            {
+                if (p.Phase != PartitionPhase.Lost && p.UncommittedOffset is { } next)
+                {
+                    (offsets ??= []).Add(new PartitionOffset(p.Partition, next));
+                    Put(p with { CommitSentOffset = next });
+                }
+            }
+
+            if (offsets is not null)
+            {
+                Emit(new GroupEffect.CommitOffsets(_s.GenerationId!.Value, new ValueList<PartitionOffset>(offsets)));
+            }
+        }
+
+        public void OnTick(GroupEvent.Tick e)
+        {
+            if (e.NowMs < _s.NowMs)
+            {
+                Diagnose(DiagnosticKind.TimeWentBackwards, $"tick at {e.NowMs} ms ignored: already at {_s.NowMs} ms");
+                return;
+            }
+
+            _s = _s with { NowMs = e.NowMs };
+            if (_s.Phase != ManagerPhase.Active)
+            {
+                return;
+            }
+
+            StartReadyWorkers();
+            if (config.DirectAck || e.NowMs >= Saturating.Add(_s.LastCommitMs, config.CommitIntervalMs))
+            {
+                _s = _s with { LastCommitMs = e.NowMs };
+                Commit(_s.Partitions.Values);
+            }
+        }
+
+        // ---- revocation, loss, failure, shutdown -------------------------------------------------------------------
+
+        public void OnRevocation(PartitionSelection selection, bool lost)
+        {
+            var named = selection.IsAll ? _s.Partitions.Keys.ToValueList() : selection.Partitions;
+            foreach (var tp in named.Distinct())
+            {
+                if (!_s.Partitions.TryGetValue(tp, out var p))
+                {
+                    Diagnose(DiagnosticKind.UnknownPartition, $"{(lost ? "loss" : "revocation")} of {tp}, which this member does not own");
+                    continue;
+                }
+
+                var stopping = StopLiveWorker(tp);
+                var phase = lost || p.Phase == PartitionPhase.Lost ? PartitionPhase.Lost : PartitionPhase.Revoking;
+                Put(p with { Phase = phase, Worker = null, StoppingWorker = stopping, RestartDueMs = null });
+                if (_s.CallbackQueue.Items.Contains(tp))
+                {
+                    _s = _s with { CallbackQueue = _s.CallbackQueue.Items.Remove(tp) };
+                }
+            }
+
+            _s = _s with { PendingRevocation = (_s.PendingRevocation ?? ValueList<TopicPartition>.Empty).Items.AddRange(named.Distinct()) };
+            TryCompleteRevocation();
+            InvokeNextCallbackOrStart();
+        }
+
+        private void TryCompleteRevocation()
+        {
+            if (_s.PendingRevocation is not { } named)
+            {
+                return;
+            }
+
+            var leaving = _s.Partitions.Values.Where(p => p.Phase is PartitionPhase.Revoking or PartitionPhase.Lost).ToList();
+            if (leaving.Any(p => p.StoppingWorker is not null))
+            {
+                return;
+            }
+
+            if (_s.Phase != ManagerPhase.Failed)
+            {
+                Commit(leaving.Where(p => p.Phase == PartitionPhase.Revoking).Select(p => _s.Partitions[p.Partition]));
+                Emit(new GroupEffect.InvokeAssignmentsRevoked(named));
+            }
+
+            Emit(new GroupEffect.CompleteRevocation(named));
+            _s = _s with
+            {
+                Partitions = _s.Partitions.RemoveRange(leaving.Select(p => p.Partition)),
+                PendingRevocation = null,
+            };
+            if (_s.Partitions.IsEmpty && _s.Phase == ManagerPhase.Active)
+            {
+                // Elsa clears the generation once everything is revoked; acks tagged with it are stale from now on.
+                _s = _s with { Phase = ManagerPhase.Idle, GenerationId = null };
+            }
+        }
+
+        private void FailManager(string reason)
+        {
+            StopAllWorkers();
+            _s = _s with { Phase = ManagerPhase.Failed, FailureReason = reason, CallbackQueue = ValueList<TopicPartition>.Empty };
+            Emit(new GroupEffect.Fail(reason));
+            TryCompleteRevocation();
+        }
+
+        public void OnShutdownRequested()
+        {
+            if (_s.Phase is ManagerPhase.ShuttingDown or ManagerPhase.Stopped or ManagerPhase.Failed)
+            {
+                Diagnose(DiagnosticKind.IgnoredEvent, $"shutdown ignored: manager is {_s.Phase}");
+                return;
+            }
+
+            StopAllWorkers();
+            _s = _s with { Phase = ManagerPhase.ShuttingDown, CallbackQueue = ValueList<TopicPartition>.Empty };
+            TryCompleteShutdown();
+        }
+
+        private void StopAllWorkers()
+        {
+            foreach (var p in _s.Partitions.Values)
+            {
+                if (p.Worker is { } live)
+                {
+                    Emit(new GroupEffect.StopWorker(live));
+                    Put(p with
+                    {
+                        Phase = p.Phase == PartitionPhase.Running ? PartitionPhase.Starting : p.Phase,
+                        Worker = null,
+                        StoppingWorker = live,
+                        RestartDueMs = null,
+                    });
+                }
+            }
+        }
+
+        private void TryCompleteShutdown()
+        {
+            if (_s.Phase != ManagerPhase.ShuttingDown || !_s.Workers.IsEmpty)
+            {
+                return;
+            }
+
+            Commit(_s.Partitions.Values);
+            Emit(new GroupEffect.CompleteShutdown());
+            _s = _s with { Phase = ManagerPhase.Stopped };
+        }
+
+        // ---- plumbing ----------------------------------------------------------------------------------------------
+
+        private void Put(PartitionState p) => _s = _s with { Partitions = _s.Partitions.SetItem(p.Partition, p) };
+
+        private void Emit(GroupEffect effect) => _effects.Add(effect);
+
+        private void Diagnose(DiagnosticKind kind, string detail) => Emit(new GroupEffect.Diagnostic(kind, detail));
+    }
+}
+
+/// <summary>The result of one <see cref="GroupMachine.Step"/>: the next state and the effects to execute, in order.</summary>
+public readonly record struct Transition(GroupState State, ValueList<GroupEffect> Effects);

@@ -1,0 +1,78 @@
+namespace Elsa.Sim.Core;
+
+/// <summary>Everything a group manager knows, as one immutable value that compares and hashes by value. Only
+/// <see cref="GroupMachine.Step"/> makes new ones.</summary>
+public sealed record GroupState
+{
+    /// <summary>The state before any event.</summary>
+    public static GroupState Initial { get; } = new();
+
+    /// <summary>The manager's phase.</summary>
+    public ManagerPhase Phase { get; init; } = ManagerPhase.Idle;
+
+    /// <summary>The member id of the last assignment, if any.</summary>
+    public string? MemberId { get; init; }
+
+    /// <summary>The current generation; null before the first assignment and after a full revocation.</summary>
+    public int? GenerationId { get; init; }
+
+    /// <summary>The newest generation ever seen; assignments from it or older ones are stale.</summary>
+    public int? LastGenerationId { get; init; }
+
+    /// <summary>The time of the latest tick.</summary>
+    public long NowMs { get; init; }
+
+    /// <summary>When the commit interval was last counted from.</summary>
+    public long LastCommitMs { get; init; }
+
+    /// <summary>The id the next started worker gets.</summary>
+    public long NextWorkerId { get; init; } = 1;
+
+    /// <summary>The owned partitions.</summary>
+    public ValueMap<TopicPartition, PartitionState> Partitions { get; init; } = ValueMap<TopicPartition, PartitionState>.Empty;
+
+    /// <summary>Every worker not yet confirmed stopped (live or stopping), and its partition.</summary>
+    public ValueMap<WorkerId, TopicPartition> Workers { get; init; } = ValueMap<WorkerId, TopicPartition>.Empty;
+
+    /// <summary>Partitions whose assignment callback has not been called yet, in call order.</summary>
+    public ValueList<TopicPartition> CallbackQueue { get; init; } = ValueList<TopicPartition>.Empty;
+
+    /// <summary>The assignment callback under way, if any: its partition and generation.</summary>
+    public (TopicPartition Partition, int GenerationId)? CallbackInFlight { get; init; }
+
+    /// <summary>Partitions named by revocations or losses not yet completed, in the order named.</summary>
+    public ValueList<TopicPartition>? PendingRevocation { get; init; }
+
+    /// <summary>Why the manager failed, once it has.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>Elsa's <c>get_committed_offsets</c>: what the coordinator confirmed for each owned partition of
+    /// <paramref name="topic"/> (Kafka's convention), in partition order.</summary>
+    public IReadOnlyList<PartitionOffset> CommittedOffsets(string topic) =>
+        Partitions.Values
+            .Where(p => p.Partition.Topic == topic && p.CommittedOffset is not null)
+            .Select(p => new PartitionOffset(p.Partition, p.CommittedOffset!.Value))
+            .ToArray();
+
+    /// <summary>The earliest time at which a <see cref="GroupEvent.Tick"/> would change something (a commit falls due or
+    /// a restart backoff ends), or null when no tick is needed. Hosts sleep until then instead of polling.</summary>
+    public long? NextDeadlineMs(GroupConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        long? deadline = null;
+        if (Phase == ManagerPhase.Active && Partitions.Values.Any(p => p.UncommittedOffset is not null && p.Phase != PartitionPhase.Lost))
+        {
+            deadline = config.DirectAck ? NowMs : Saturating.Add(LastCommitMs, config.CommitIntervalMs);
+        }
+
+        foreach (var partition in Partitions.Values)
+        {
+            if (partition.RestartDueMs is { } due && (deadline is null || due < deadline))
+            {
+                deadline = due;
+            }
+        }
+
+        return deadline;
+    }
+}

@@ -60,7 +60,7 @@ public enum DiagnosticKind
     /// <summary>A callback result for a partition or generation no longer waiting for it.</summary>
     StaleCallback,
 
-    /// <summary>A commit result for offsets no longer owned, or from an older generation.</summary>
+    /// <summary>A commit result for offsets no longer owned, from an older generation, or never sent.</summary>
     StaleCommitResult,
 
     /// <summary>A commit failed and will be retried.</summary>

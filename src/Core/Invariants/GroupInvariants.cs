@@ -143,9 +143,14 @@ public static class GroupInvariants
             throw Violation(Names.OneWorkerPerPartition, $"two workers started for {tp} in one step (second: {start.Worker})");
         }
 
-        if (before.Workers.Values.Contains(tp))
+        // The old worker may confirm its stop in the very step that starts the new one; what must not happen is that any
+        // other worker of the partition is still unconfirmed once the step is over.
+        foreach (var (other, partition) in after.Workers)
         {
-            throw Violation(Names.StartAfterStop, $"{start.Worker} started for {tp} while {before.Workers.First(kv => kv.Value == tp).Key} had not confirmed it stopped");
+            if (partition == tp && other != start.Worker)
+            {
+                throw Violation(Names.StartAfterStop, $"{start.Worker} started for {tp} while {other} had not confirmed it stopped");
+            }
         }
 
         if (start.Worker.Value < before.NextWorkerId)

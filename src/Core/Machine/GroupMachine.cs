@@ -10,21 +10,26 @@ namespace Elsa.Sim.Core;
 //   AssignmentsReceived ──► AwaitingCallback ──(callback ok)──► Starting ──(no old worker, backoff over,
 //   every callback of the assignment returned)──► Running ──(crash)──► Starting (after backoff) … or Parked / Failed
 //   Running ──(offset out of range)──► Starting at the reset position
-//   any ──(AssignmentsRevoked)──► Revoking ──(worker stopped)──► commit acks, revoked callback, CompleteRevocation, gone
-//   any ──(AssignmentsLost)──► Lost ──(worker stopped)──► revoked callback, CompleteRevocation, gone; nothing committed
+//   any ──(AssignmentsRevoked)──► Revoking ──(worker stopped, no assignment callback under way)──► commit acks, revoked
+//         callback, CompleteRevocation, gone
+//   any ──(AssignmentsLost)──► Lost ──(likewise)──► revoked callback, CompleteRevocation, gone; nothing committed
 //
 // Rules that hold across the file:
 // - Never two workers for a partition: a new worker starts only once the old one confirmed it stopped.
 // - Acks are this ownership's only if tagged with a generation from OwnedSinceGeneration to the current one; anything
 //   else is the outside world's mistake and becomes a Diagnostic with no state change.
 // - Acks use Elsa's convention (last handled offset); commits use Kafka's (next offset). `+ 1` happens in PartitionState.
-// - Commits never go below what is confirmed, never above what was acked, and never for a lost partition.
-// - Callbacks run one at a time, in partition order, and the first error fails the manager (Elsa's behaviour).
+// - Commits never go below what is confirmed, never above what was acked, and never for a lost partition. A fenced
+//   commit stops commits until the generation changes; its offsets then go out with the new generation.
+// - Callbacks run one at a time, in partition order, and the first error fails the manager (Elsa's behaviour); the
+//   revoked callback waits for an assignment callback under way.
+// - Deliveries count only from the partition's live worker, or from a stopping one whose acks can still be committed
+//   (revocation, shutdown): a previous owner's worker must not move where the next worker starts.
 
 /// <summary>The group manager as a pure, deterministic state machine. <see cref="Step"/> depends only on the
 /// configuration, the state and the event: no I/O, no clock, no randomness, no threads. The same events always yield
 /// the same states and effects.</summary>
-public sealed class GroupMachine
+public sealed class GroupMachine : IGroupMachine
 {
     /// <summary>Creates a machine for a configuration.</summary>
     /// <exception cref="InvalidConfigurationException">When the configuration has problems; the message names each.</exception>
@@ -147,6 +152,7 @@ public sealed class GroupMachine
             _s = _s with { CallbackInFlight = null };
             if (_s.Phase != ManagerPhase.Active)
             {
+                TryCompleteRevocation();
                 return;
             }
 
@@ -156,11 +162,14 @@ public sealed class GroupMachine
                 return;
             }
 
-            if (_s.Partitions.TryGetValue(e.Partition, out var p) && p.Phase == PartitionPhase.AwaitingCallback && p.OwnedSinceGeneration == e.GenerationId)
+            // The callback may have been invoked in a later generation than the one that assigned the partition (a
+            // cooperative assignment came in between); it is this ownership's unless the partition was assigned afresh since.
+            if (_s.Partitions.TryGetValue(e.Partition, out var p) && p.Phase == PartitionPhase.AwaitingCallback && p.OwnedSinceGeneration <= e.GenerationId)
             {
                 Put(p with { Phase = PartitionPhase.Starting });
             }
 
+            TryCompleteRevocation();
             InvokeNextCallbackOrStart();
         }
 
@@ -325,6 +334,15 @@ public sealed class GroupMachine
             }
 
             var p = _s.Partitions[tp];
+            if (p.Worker != e.Worker && p.Phase != PartitionPhase.Revoking && _s.Phase != ManagerPhase.ShuttingDown)
+            {
+                // A stopping worker's deliveries count only while its acks can still be committed (revocation, shutdown).
+                // Otherwise it is a previous owner's worker or one whose position was reset: it must not move where the
+                // next worker starts.
+                Diagnose(DiagnosticKind.UnknownWorker, $"delivery to {e.Worker}, which is stopping and no longer serves {tp}, ignored");
+                return;
+            }
+
             Put(p with
             {
                 FirstDeliveredOffset = p.FirstDeliveredOffset ?? e.FirstOffset,
@@ -400,7 +418,8 @@ public sealed class GroupMachine
             var changed = new List<TopicPartition>();
             foreach (var (tp, offset) in e.Offsets)
             {
-                if (!_s.Partitions.TryGetValue(tp, out var p) || e.GenerationId < p.OwnedSinceGeneration || e.GenerationId > _s.GenerationId)
+                if (!_s.Partitions.TryGetValue(tp, out var p) || e.GenerationId < p.OwnedSinceGeneration || e.GenerationId > _s.GenerationId ||
+                    !CouldHaveBeenSent(p, offset))
                 {
                     stale.Add(tp);
                     continue;
@@ -416,7 +435,10 @@ public sealed class GroupMachine
                             CommitSentOffset = Math.Max(p.CommitSentOffset ?? offset, offset),
                         });
                         break;
-                    case CommitOutcome.RetriableError when p.CommitSentOffset == offset:
+                    // Either way the offsets go out again: a retriable failure on the next interval, a fenced commit
+                    // once the generation has changed (a partition kept across a cooperative rebalance would otherwise
+                    // never commit its last acks).
+                    case CommitOutcome.RetriableError or CommitOutcome.Fenced when p.CommitSentOffset == offset:
                         Put(p with { CommitSentOffset = p.CommittedOffset });
                         break;
                     case CommitOutcome.RetriableError:
@@ -430,7 +452,7 @@ public sealed class GroupMachine
 
             if (stale.Count > 0)
             {
-                Diagnose(DiagnosticKind.StaleCommitResult, $"commit result ({e.Outcome}) from generation {e.GenerationId} for {string.Join(", ", stale)} ignored: not owned in that generation");
+                Diagnose(DiagnosticKind.StaleCommitResult, $"commit result ({e.Outcome}) from generation {e.GenerationId} for {string.Join(", ", stale)} ignored: not owned in that generation, or never sent");
             }
 
             if (changed.Count > 0 && e.Outcome == CommitOutcome.RetriableError)
@@ -439,13 +461,29 @@ public sealed class GroupMachine
             }
             else if (changed.Count > 0 && e.Outcome == CommitOutcome.Fenced)
             {
-                Diagnose(DiagnosticKind.CommitFenced, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} was fenced; offsets dropped");
+                if (e.GenerationId == _s.GenerationId)
+                {
+                    _s = _s with { FencedGenerationId = e.GenerationId };
+                }
+
+                Diagnose(DiagnosticKind.CommitFenced, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} was fenced; no commit until the next generation");
             }
         }
+
+        /// <summary>Whether this ownership could have sent a commit of <paramref name="offset"/>: at most one past its last
+        /// ack, or the offset it was assigned at.</summary>
+        private static bool CouldHaveBeenSent(PartitionState p, long offset) =>
+            offset >= 0 && offset <= Math.Max(p.CommitSentOffset ?? -1, p.LastAckedOffset is { } acked ? acked + 1 : -1);
 
         /// <summary>Commits, in one effect, whatever the given partitions acked beyond what was sent.</summary>
         private void Commit(IEnumerable<PartitionState> partitions)
         {
+            if (_s.FencedGenerationId == _s.GenerationId)
+            {
+                // The coordinator refuses this generation; any commit in it would be fenced too.
+                return;
+            }
+
             List<PartitionOffset>? offsets = null;
             foreach (var p in partitions)
             {
@@ -477,7 +515,7 @@ public sealed class GroupMachine
             }
 
             StartReadyWorkers();
-            if (config.DirectAck || e.NowMs >= Saturating.Add(_s.LastCommitMs, config.CommitIntervalMs))
+            if (e.NowMs >= Saturating.Add(_s.LastCommitMs, config.CommitIntervalMs))
             {
                 _s = _s with { LastCommitMs = e.NowMs };
                 Commit(_s.Partitions.Values);
@@ -518,8 +556,9 @@ public sealed class GroupMachine
                 return;
             }
 
+            // The revoked callback waits for the workers to stop and for any assignment callback under way: one at a time.
             var leaving = _s.Partitions.Values.Where(p => p.Phase is PartitionPhase.Revoking or PartitionPhase.Lost).ToList();
-            if (leaving.Any(p => p.StoppingWorker is not null))
+            if (leaving.Any(p => p.StoppingWorker is not null) || _s.CallbackInFlight is not null)
             {
                 return;
             }

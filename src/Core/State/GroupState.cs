@@ -43,6 +43,10 @@ public sealed record GroupState
     /// <summary>Partitions named by revocations or losses not yet completed, in the order named.</summary>
     public ValueList<TopicPartition>? PendingRevocation { get; init; }
 
+    /// <summary>A generation in which the coordinator fenced a commit. No commit is sent while it is the current
+    /// generation; the fenced offsets go out with the next generation's first commit.</summary>
+    public int? FencedGenerationId { get; init; }
+
     /// <summary>Why the manager failed, once it has.</summary>
     public string? FailureReason { get; init; }
 
@@ -60,16 +64,22 @@ public sealed record GroupState
     {
         ArgumentNullException.ThrowIfNull(config);
         long? deadline = null;
-        if (Phase == ManagerPhase.Active && Partitions.Values.Any(p => p.UncommittedOffset is not null && p.Phase != PartitionPhase.Lost))
+        if (Phase == ManagerPhase.Active && FencedGenerationId != GenerationId &&
+            Partitions.Values.Any(p => p.UncommittedOffset is not null && p.Phase != PartitionPhase.Lost))
         {
-            deadline = config.DirectAck ? NowMs : Saturating.Add(LastCommitMs, config.CommitIntervalMs);
+            // Direct acks commit at once; what is still uncommitted failed and is retried on the interval, like the rest.
+            deadline = Saturating.Add(LastCommitMs, config.CommitIntervalMs);
         }
 
-        foreach (var partition in Partitions.Values)
+        // Restarts happen only while active, and wait for pending assignment callbacks, whose return starts what is due.
+        if (Phase == ManagerPhase.Active && CallbackInFlight is null && CallbackQueue.IsEmpty)
         {
-            if (partition.RestartDueMs is { } due && (deadline is null || due < deadline))
+            foreach (var partition in Partitions.Values)
             {
-                deadline = due;
+                if (partition.RestartDueMs is { } due && (deadline is null || due < deadline))
+                {
+                    deadline = due;
+                }
             }
         }
 

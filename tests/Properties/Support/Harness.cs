@@ -30,12 +30,30 @@ internal sealed class Harness
         return transition.Effects;
     }
 
+    /// <summary>Applies outside input the machine must ignore: asserts that the step only emitted diagnostics, one of
+    /// them of <paramref name="kind"/>, and left the state equal to what it was before. Returns the step's effects.</summary>
+    public IReadOnlyList<GroupEffect> ApplyIgnored(GroupEvent @event, DiagnosticKind kind)
+    {
+        var before = State;
+        var effects = Apply(@event);
+        Assert.All(effects, e => Assert.IsType<GroupEffect.Diagnostic>(e));
+        Assert.Contains(effects, e => e is GroupEffect.Diagnostic d && d.Kind == kind);
+        Assert.Equal(before, State);
+        return effects;
+    }
+
+    /// <summary>The coordinator assigns partitions in a generation; returns the step's effects, callbacks unanswered.</summary>
+    public IReadOnlyList<GroupEffect> Receive(int generation, params (string Topic, int Partition, long? Committed)[] partitions)
+    {
+        var assignments = partitions.Select(p => new Assignment(Tp(p.Topic, p.Partition), p.Committed)).ToImmutableArray();
+        return Apply(new GroupEvent.AssignmentsReceived("member-1", generation, assignments));
+    }
+
     /// <summary>Assigns partitions in a generation, answers every assignment callback with ok, and returns every effect
     /// of the whole exchange.</summary>
     public IReadOnlyList<GroupEffect> Assign(int generation, params (string Topic, int Partition, long? Committed)[] partitions)
     {
-        var assignments = partitions.Select(p => new Assignment(new TopicPartition(p.Topic, p.Partition), p.Committed)).ToImmutableArray();
-        var effects = new List<GroupEffect>(Apply(new GroupEvent.AssignmentsReceived("member-1", generation, assignments)));
+        var effects = new List<GroupEffect>(Receive(generation, partitions));
         effects.AddRange(AnswerCallbacks(effects));
         return effects;
     }
@@ -59,6 +77,30 @@ internal sealed class Harness
 
         return produced;
     }
+
+    /// <summary>Confirms every <see cref="GroupEffect.StopWorker"/> in <paramref name="effects"/> with
+    /// <see cref="GroupEvent.WorkerStopped"/>, in order, and returns the effects that produced.</summary>
+    public IReadOnlyList<GroupEffect> ConfirmStops(IEnumerable<GroupEffect> effects)
+    {
+        var produced = new List<GroupEffect>();
+        foreach (var stop in effects.OfType<GroupEffect.StopWorker>().ToList())
+        {
+            produced.AddRange(Apply(new GroupEvent.WorkerStopped(stop.Worker)));
+        }
+
+        return produced;
+    }
+
+    /// <summary>Time passes to <paramref name="nowMs"/>.</summary>
+    public IReadOnlyList<GroupEffect> Tick(long nowMs) => Apply(new GroupEvent.Tick(nowMs));
+
+    /// <summary>A handler acks <paramref name="offset"/> (Elsa's convention: the last message handled), as Elsa's
+    /// <c>ack/5</c> does.</summary>
+    public IReadOnlyList<GroupEffect> Ack(string topic, int partition, int generation, long offset) =>
+        Apply(new GroupEvent.Acked(topic, partition, generation, offset));
+
+    /// <summary>Shorthand for a topic partition.</summary>
+    public static TopicPartition Tp(string topic, int partition) => new(topic, partition);
 
     /// <summary>The live worker of a partition.</summary>
     public WorkerId WorkerOf(string topic, int partition) =>

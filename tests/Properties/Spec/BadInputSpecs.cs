@@ -1,0 +1,105 @@
+using Elsa.Sim.Properties.Tests.Support;
+using static Elsa.Sim.Properties.Tests.Support.Harness;
+
+namespace Elsa.Sim.Properties.Tests.Spec;
+
+/// <summary>The outside world's mistakes (negative offsets, partitions not owned, worker ids not running, stale results)
+/// are not bugs: each yields a <see cref="GroupEffect.Diagnostic"/> and leaves the state equal to what it was.</summary>
+public sealed class BadInputSpecs
+{
+    [Fact]
+    public void Ack_with_a_negative_or_overflowing_offset_is_a_diagnostic_and_changes_nothing()
+    {
+        var h = RunningOrders0();
+
+        h.ApplyIgnored(new GroupEvent.Acked("orders", 0, 1, -1), DiagnosticKind.InvalidAck);
+        h.ApplyIgnored(new GroupEvent.Acked("orders", 0, 1, long.MaxValue), DiagnosticKind.InvalidAck);
+    }
+
+    [Fact]
+    public void Ack_for_a_partition_this_member_does_not_own_is_a_diagnostic_and_changes_nothing()
+    {
+        var h = RunningOrders0();
+
+        h.ApplyIgnored(new GroupEvent.Acked("orders", 9, 1, 0), DiagnosticKind.InvalidAck);
+        h.ApplyIgnored(new GroupEvent.Acked("orders", -1, 1, 0), DiagnosticKind.InvalidAck);
+        h.ApplyIgnored(new GroupEvent.Acked("refunds", 0, 1, 0), DiagnosticKind.InvalidAck);
+    }
+
+    [Fact]
+    public void Events_naming_a_worker_id_that_never_ran_are_diagnostics_and_change_nothing()
+    {
+        var h = RunningOrders0();
+        var stranger = new WorkerId(99);
+
+        h.ApplyIgnored(new GroupEvent.WorkerStopped(stranger), DiagnosticKind.UnknownWorker);
+        h.ApplyIgnored(new GroupEvent.WorkerExited(stranger, ExitReason.Crashed("?")), DiagnosticKind.UnknownWorker);
+        h.ApplyIgnored(new GroupEvent.OffsetOutOfRange(stranger), DiagnosticKind.UnknownWorker);
+        h.ApplyIgnored(new GroupEvent.MessagesDelivered(stranger, 0, 1), DiagnosticKind.UnknownWorker);
+    }
+
+    [Fact]
+    public void Delivery_with_negative_or_reversed_offsets_is_a_diagnostic_and_changes_nothing()
+    {
+        var h = RunningOrders0();
+        var worker = h.WorkerOf("orders", 0);
+
+        h.ApplyIgnored(new GroupEvent.MessagesDelivered(worker, -1, 5), DiagnosticKind.IgnoredEvent);
+        h.ApplyIgnored(new GroupEvent.MessagesDelivered(worker, 9, 3), DiagnosticKind.IgnoredEvent);
+    }
+
+    [Fact]
+    public void Tick_that_goes_back_in_time_is_a_diagnostic_and_changes_nothing()
+    {
+        var h = RunningOrders0();
+        h.Tick(1_000);
+
+        h.ApplyIgnored(new GroupEvent.Tick(999), DiagnosticKind.TimeWentBackwards);
+    }
+
+    [Fact]
+    public void Callback_result_that_was_not_awaited_is_a_diagnostic_and_changes_nothing()
+    {
+        var h = RunningOrders0();
+        h.ApplyIgnored(new GroupEvent.AssignmentHandlerReturned(Tp("orders", 0), 1, CallbackOutcome.Ok), DiagnosticKind.StaleCallback);
+
+        h.Receive(2, ("orders", 1, null));
+        h.ApplyIgnored(new GroupEvent.AssignmentHandlerReturned(Tp("orders", 1), 1, CallbackOutcome.Failed("late")), DiagnosticKind.StaleCallback);
+        h.ApplyIgnored(new GroupEvent.AssignmentHandlerReturned(Tp("orders", 2), 2, CallbackOutcome.Ok), DiagnosticKind.StaleCallback);
+    }
+
+    [Fact]
+    public void Commit_result_from_a_previous_ownership_is_a_diagnostic_and_changes_nothing()
+    {
+        var h = RunningOrders0();
+        h.Deliver("orders", 0, 0, 9);
+        h.Ack("orders", 0, 1, 4);
+        var sent = Assert.IsType<GroupEffect.CommitOffsets>(Assert.Single(h.Tick(5_000)));
+        h.Assign(2, ("orders", 0, null));
+
+        h.ApplyIgnored(new GroupEvent.CommitCompleted(1, sent.Offsets, CommitOutcome.Success), DiagnosticKind.StaleCommitResult);
+        h.ApplyIgnored(new GroupEvent.CommitCompleted(1, ValueList.Of(new PartitionOffset(Tp("refunds", 0), 5)), CommitOutcome.Success), DiagnosticKind.StaleCommitResult);
+    }
+
+    [Fact]
+    public void Commit_result_for_an_offset_never_sent_is_a_diagnostic_and_changes_nothing()
+    {
+        var h = RunningOrders0();
+
+        h.ApplyIgnored(new GroupEvent.CommitCompleted(1, ValueList.Of(new PartitionOffset(Tp("orders", 0), -5)), CommitOutcome.Success), DiagnosticKind.StaleCommitResult);
+        h.ApplyIgnored(new GroupEvent.CommitCompleted(1, ValueList.Of(new PartitionOffset(Tp("orders", 0), 1_000)), CommitOutcome.Success), DiagnosticKind.StaleCommitResult);
+
+        h.Deliver("orders", 0, 0, 9);
+        h.Ack("orders", 0, 1, 4);
+        h.Tick(5_000);
+        h.ApplyIgnored(new GroupEvent.CommitCompleted(1, ValueList.Of(new PartitionOffset(Tp("orders", 0), 6)), CommitOutcome.Success), DiagnosticKind.StaleCommitResult);
+        Assert.Empty(h.State.CommittedOffsets("orders"));
+    }
+
+    private static Harness RunningOrders0()
+    {
+        var h = new Harness();
+        h.Assign(1, ("orders", 0, null));
+        return h;
+    }
+}

@@ -1,0 +1,50 @@
+namespace Elsa.Sim.Simulation;
+
+/// <summary>A broken safety or liveness property, found during or at the end of a run.</summary>
+/// <param name="Kind">Which property (see <see cref="ViolationKinds"/>, or <c>invariant:&lt;name&gt;</c> for the core's).</param>
+/// <param name="AtMs">When it was found, in virtual ms.</param>
+/// <param name="Detail">What exactly was wrong: partition, member, generation, offsets.</param>
+public sealed record Violation(string Kind, long AtMs, string Detail)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} at {AtMs} ms: {Detail}";
+}
+
+/// <summary>The history checker's properties, in Jepsen's terms. The core's own invariants are reported as
+/// <c>invariant:&lt;name&gt;</c>.</summary>
+public static class ViolationKinds
+{
+    /// <summary>Once faults stop, an offset below the high watermark (and still in the log) was never handled.</summary>
+    public const string LostMessage = "lost-message";
+
+    /// <summary>Once faults stop, a partition was not owned and drained (committed up to its high watermark) in time.</summary>
+    public const string Liveness = "liveness";
+
+    /// <summary>A commit covered an offset the committing ownership had not handled (a commit past a gap, or before
+    /// the handler ran).</summary>
+    public const string CommitPastUnhandled = "commit-past-unhandled";
+
+    /// <summary>The coordinator's committed offset for a partition went down.</summary>
+    public const string CommitBackwards = "commit-backwards";
+
+    /// <summary>The coordinator accepted a commit for a partition another member owns in the current generation.</summary>
+    public const string CommitByNonOwner = "commit-by-non-owner";
+
+    /// <summary>A message was handled again with no crash, revocation, loss or failed commit since it was first handled.</summary>
+    public const string DuplicateWithoutCause = "duplicate-without-cause";
+
+    /// <summary>A worker handled a message below the offset its ownership started from (a duplicate below the last commit).</summary>
+    public const string HandledBelowCommit = "handled-below-commit";
+
+    /// <summary>A member ran two live workers for one partition.</summary>
+    public const string TwoLiveWorkers = "two-live-workers";
+
+    /// <summary>A member committed a partition after losing it.</summary>
+    public const string CommitAfterLoss = "commit-after-loss";
+
+    /// <summary>A revocation completed without committing acks that arrived before it completed.</summary>
+    public const string RevocationDroppedAcks = "revocation-dropped-acks";
+
+    /// <summary>The machine threw something other than an invariant violation.</summary>
+    public const string Crash = "machine-crash";
+}

@@ -1,0 +1,317 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Simulation;
+
+/// <summary>The group coordinator model: join rounds, generations, heartbeats and session timeouts, a sticky assignor
+/// that serves both the eager and the cooperative protocol, and offset commits fenced by generation and member id. It
+/// also checks the broker-side history properties when it accepts a commit.</summary>
+internal sealed class SimCoordinator(World world)
+{
+    private readonly SortedDictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<TopicPartition, string> _owners = [];
+    private bool _preparing;
+    private long _unavailableUntilMs = -1;
+    private int _round;
+    private int _memberSequence;
+
+    /// <summary>Committed offsets (Kafka's convention), as the coordinator stores them.</summary>
+    public Dictionary<TopicPartition, long> Committed { get; } = [];
+
+    public int Generation { get; private set; }
+
+    private bool Available => world.Timeline.NowMs >= _unavailableUntilMs;
+
+    private long SessionTimeoutMs => world.Options.SessionTimeoutMs;
+
+    /// <summary>A member joins (or rejoins) the group, claiming what it still owns (cooperative) or nothing (eager).
+    /// Returns the member id, or an error; the assignment arrives later, when the round completes.</summary>
+    public (CoordinatorResponse Response, string? MemberId) Join(SimMember host, string? memberId, IReadOnlyList<TopicPartition> owned)
+    {
+        if (!Available)
+        {
+            return (CoordinatorResponse.Retriable, null);
+        }
+
+        if (memberId is not null && !_members.ContainsKey(memberId))
+        {
+            return (CoordinatorResponse.UnknownMember, null);
+        }
+
+        if (!_preparing)
+        {
+            BeginRebalance();
+        }
+
+        memberId ??= $"member-{host.Index}-{++_memberSequence}";
+        if (!_members.TryGetValue(memberId, out var member))
+        {
+            member = new GroupMember(memberId, host);
+            _members.Add(memberId, member);
+        }
+
+        member.Joined = true;
+        member.Claimed = owned;
+        Touch(member);
+        TryCompleteRound();
+        return (CoordinatorResponse.Ok, memberId);
+    }
+
+    public CoordinatorResponse Heartbeat(string memberId, int generation)
+    {
+        if (!Available)
+        {
+            return CoordinatorResponse.Retriable;
+        }
+
+        if (!_members.TryGetValue(memberId, out var member))
+        {
+            return CoordinatorResponse.UnknownMember;
+        }
+
+        Touch(member);
+        if (_preparing && !member.Joined)
+        {
+            return CoordinatorResponse.RebalanceInProgress;
+        }
+
+        return generation == Generation || member.Joined ? CoordinatorResponse.Ok : CoordinatorResponse.IllegalGeneration;
+    }
+
+    public void Leave(string memberId)
+    {
+        if (Available && _members.ContainsKey(memberId))
+        {
+            Remove(memberId);
+        }
+    }
+
+    /// <summary>An offset commit. Fenced unless it comes from a current member in the current generation; the fault plan
+    /// may fail it or lose its response.</summary>
+    public CommitOutcome Commit(SimMember host, string? memberId, int generation, IReadOnlyList<PartitionOffset> offsets)
+    {
+        if (!Available)
+        {
+            return CommitOutcome.RetriableError;
+        }
+
+        if (host.TakeArmedFault(FaultKind.CommitFailure))
+        {
+            return CommitOutcome.RetriableError;
+        }
+
+        if (memberId is null || !_members.ContainsKey(memberId) || generation != Generation)
+        {
+            return CommitOutcome.Fenced;
+        }
+
+        foreach (var (tp, next) in offsets)
+        {
+            if (_owners.TryGetValue(tp, out var owner) && owner != memberId)
+            {
+                world.Violate(ViolationKinds.CommitByNonOwner, $"{memberId} committed {tp}@{next} in generation {generation}, but {owner} owns it");
+            }
+
+            if (Committed.TryGetValue(tp, out var committed) && next < committed)
+            {
+                world.Violate(ViolationKinds.CommitBackwards, $"{memberId} committed {tp}@{next} in generation {generation}, below the committed {committed}");
+            }
+
+            Committed[tp] = next;
+        }
+
+        return host.TakeArmedFault(FaultKind.UnknownCommitOutcome) ? CommitOutcome.RetriableError : CommitOutcome.Success;
+    }
+
+    /// <summary>The coordinator moves: unavailable for a while, then every session starts afresh (the new coordinator
+    /// has no heartbeat history).</summary>
+    public void Move(long durationMs)
+    {
+        _unavailableUntilMs = world.Timeline.NowMs + durationMs;
+        world.Timeline.At(_unavailableUntilMs, () =>
+        {
+            foreach (var member in _members.Values)
+            {
+                Touch(member);
+            }
+        });
+    }
+
+    /// <summary>Forces a rebalance, as a metadata change or a member's rejoin would.</summary>
+    public bool ForceRebalance()
+    {
+        if (_preparing || _members.Count == 0 || !Available)
+        {
+            return false;
+        }
+
+        BeginRebalance();
+        return true;
+    }
+
+    /// <summary>True while <paramref name="memberId"/> belongs to the group; false once it left or was expelled.</summary>
+    public bool IsMember(string memberId) => _members.ContainsKey(memberId);
+
+    /// <summary>The member that owns <paramref name="partition"/> in the current generation, if any.</summary>
+    public string? OwnerOf(TopicPartition partition) => _owners.GetValueOrDefault(partition);
+
+    private void Touch(GroupMember member)
+    {
+        member.LastSeenMs = world.Timeline.NowMs;
+        var id = member.Id;
+        world.Timeline.At(member.LastSeenMs + SessionTimeoutMs + 1, () => ExpireIfSilent(id));
+    }
+
+    private void ExpireIfSilent(string memberId)
+    {
+        if (!Available || !_members.TryGetValue(memberId, out var member) || (_preparing && member.Joined))
+        {
+            return;
+        }
+
+        if (world.Timeline.NowMs - member.LastSeenMs > SessionTimeoutMs)
+        {
+            Remove(memberId);
+        }
+    }
+
+    private void Remove(string memberId)
+    {
+        _members.Remove(memberId);
+        foreach (var (tp, owner) in _owners.ToArray())
+        {
+            if (owner == memberId)
+            {
+                _owners.Remove(tp);
+                world.History(tp).LastCauseMs = world.Timeline.NowMs;
+            }
+        }
+
+        if (_preparing)
+        {
+            TryCompleteRound();
+        }
+        else if (_members.Count > 0)
+        {
+            BeginRebalance();
+        }
+    }
+
+    private void BeginRebalance()
+    {
+        _preparing = true;
+        var round = ++_round;
+        foreach (var member in _members.Values)
+        {
+            member.Joined = false;
+        }
+
+        world.Timeline.After(SessionTimeoutMs, () => OnRoundDeadline(round));
+    }
+
+    private void OnRoundDeadline(int round)
+    {
+        if (round != _round || !_preparing)
+        {
+            return;
+        }
+
+        if (!Available)
+        {
+            world.Timeline.At(_unavailableUntilMs + SessionTimeoutMs, () => OnRoundDeadline(round));
+            return;
+        }
+
+        // Members that did not rejoin in time are removed from the group.
+        foreach (var late in _members.Values.Where(m => !m.Joined).Select(m => m.Id).ToArray())
+        {
+            _members.Remove(late);
+        }
+
+        TryCompleteRound();
+    }
+
+    private void TryCompleteRound()
+    {
+        if (!_preparing || _members.Values.Any(m => !m.Joined))
+        {
+            return;
+        }
+
+        _preparing = false;
+        _owners.Clear();
+        if (_members.Count == 0)
+        {
+            return;
+        }
+
+        Generation++;
+        var generation = Generation;
+        foreach (var (member, partitions) in Assign())
+        {
+            foreach (var tp in partitions)
+            {
+                _owners[tp] = member.Id;
+            }
+
+            // SyncGroup's answer follows JoinGroup's: deliver it after the join response already under way.
+            var id = member.Id;
+            world.Timeline.After(0, () => member.Host.Deliver(() => member.Host.OnAssigned(id, generation, partitions)));
+        }
+    }
+
+    /// <summary>Sticky assignment: members keep what they claim up to their fair share; the rest of the free partitions
+    /// go to the least loaded. A claimed partition over a member's share is withheld for one round, so its owner revokes
+    /// it before anyone else gets it (cooperative). Eager members claim nothing, so this is a plain balanced spread.</summary>
+    private List<(GroupMember Member, IReadOnlyList<TopicPartition> Partitions)> Assign()
+    {
+        var members = _members.Values.ToList();
+        var all = world.Partitions;
+        var claimedBy = new Dictionary<TopicPartition, GroupMember>();
+        foreach (var member in members)
+        {
+            foreach (var tp in member.Claimed.Order())
+            {
+                claimedBy.TryAdd(tp, member);
+            }
+        }
+
+        var targets = members.ToDictionary(m => m, _ => new List<TopicPartition>());
+        var quota = new Dictionary<GroupMember, int>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            quota[members[i]] = (all.Count / members.Count) + (i < all.Count % members.Count ? 1 : 0);
+        }
+
+        foreach (var (tp, member) in claimedBy.OrderBy(kv => kv.Key))
+        {
+            if (targets[member].Count < quota[member])
+            {
+                targets[member].Add(tp);
+            }
+        }
+
+        foreach (var tp in all)
+        {
+            if (!claimedBy.ContainsKey(tp))
+            {
+                var least = members.OrderBy(m => targets[m].Count >= quota[m] ? 1 : 0).ThenBy(m => targets[m].Count).First();
+                targets[least].Add(tp);
+            }
+        }
+
+        return members.Select(m => (m, (IReadOnlyList<TopicPartition>)targets[m].Order().ToArray())).ToList();
+    }
+
+    private sealed class GroupMember(string id, SimMember host)
+    {
+        public string Id { get; } = id;
+
+        public SimMember Host { get; } = host;
+
+        public long LastSeenMs { get; set; }
+
+        public bool Joined { get; set; }
+
+        public IReadOnlyList<TopicPartition> Claimed { get; set; } = [];
+    }
+}

@@ -1,0 +1,199 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Simulation;
+
+/// <summary>One worker: fetches a partition from the simulated broker in batches, hands each batch to the member's handler
+/// model, and reports deliveries, acks, stops and exits to its member's machine. A stop waits for the batch in hand to
+/// finish (and its ack to be sent), as a GenServer stop waits for the current callback.</summary>
+internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start, OwnershipEpoch epoch)
+{
+    private const int MaxBatch = 100;
+
+    // Further than any simulated log grows, so a delayed bogus ack can never land on a delivered offset.
+    private const long AckBeyondDistance = 1_000_000_000;
+
+    private readonly SimRandom _rng = member.Random;
+    private bool _busy;
+    private bool _stopRequested;
+    private long _position;
+    private int _batches;
+    private long _lastAckAtMs;
+
+    public WorkerId Id { get; } = start.Worker;
+
+    public TopicPartition Partition { get; } = start.Partition;
+
+    public int Generation { get; } = start.GenerationId;
+
+    public OwnershipEpoch Epoch { get; } = epoch;
+
+    public bool Alive { get; private set; }
+
+    private World World => member.World;
+
+    public void Start()
+    {
+        Alive = true;
+        var log = World.Broker(Partition);
+        _position = start.Position.Kind switch
+        {
+            StartPositionKind.Earliest => log.LogStart,
+            StartPositionKind.Latest => log.HighWatermark,
+            _ => start.Position.Offset,
+        };
+        member.AfterDelay(_rng.Between(1, 5), Fetch);
+    }
+
+    public void RequestStop()
+    {
+        if (!Alive)
+        {
+            return;
+        }
+
+        _stopRequested = true;
+        if (!_busy)
+        {
+            Stop();
+        }
+    }
+
+    /// <summary>Dies with its member: no message to anyone.</summary>
+    public void Kill() => Alive = false;
+
+    /// <summary>Dies on its own and tells its manager.</summary>
+    public void Crash(string reason)
+    {
+        if (!Alive)
+        {
+            return;
+        }
+
+        Alive = false;
+        member.Forget(this);
+        member.FromWorker(new GroupEvent.WorkerExited(Id, ExitReason.Crashed(reason)));
+    }
+
+    private void Stop()
+    {
+        Alive = false;
+        member.Forget(this);
+        member.FromWorker(new GroupEvent.WorkerStopped(Id));
+    }
+
+    private void Fetch()
+    {
+        if (!Alive || _busy)
+        {
+            return;
+        }
+
+        if (_stopRequested)
+        {
+            Stop();
+            return;
+        }
+
+        var log = World.Broker(Partition);
+        if (!log.InRange(_position))
+        {
+            // The machine answers with a stop and a restart at the reset position.
+            member.Feed(new GroupEvent.OffsetOutOfRange(Id));
+            return;
+        }
+
+        var available = log.HighWatermark - _position;
+        if (available == 0)
+        {
+            member.AfterDelay(member.Config.Config.SleepTimeoutMs, Fetch);
+            return;
+        }
+
+        // A batch is whatever one fetch returned (Elsa hands a handler a whole message set).
+        var count = (int)Math.Min(available, _rng.Between(1, MaxBatch));
+        var first = _position;
+        var last = first + count - 1;
+        _busy = true;
+        Epoch.MaxDelivered = Math.Max(Epoch.MaxDelivered, last);
+        member.Feed(new GroupEvent.MessagesDelivered(Id, first, last));
+        member.AfterDelay(_rng.Between(member.Profile.MinLatencyMs, member.Profile.MaxLatencyMs), () => Handled(first, last));
+    }
+
+    private void Handled(long first, long last)
+    {
+        if (!Alive)
+        {
+            return;
+        }
+
+        _busy = false;
+        if (member.TakeHandlerException(Partition))
+        {
+            // The handler throws partway: some of the batch was handled, none of it acked.
+            var handledUpTo = first + _rng.Between(0, last - first) - 1;
+            for (var offset = first; offset <= handledUpTo; offset++)
+            {
+                member.RecordHandled(this, offset);
+            }
+
+            Crash("handler exception");
+            return;
+        }
+
+        for (var offset = first; offset <= last; offset++)
+        {
+            member.RecordHandled(this, offset);
+        }
+
+        World.Note("handled", $"member {member.Index} {Id} {Partition} {first}..{last}");
+        _position = last + 1;
+        _batches++;
+        Ack(first, last);
+        if (_stopRequested)
+        {
+            Stop();
+        }
+        else
+        {
+            member.AfterDelay(_rng.Between(0, 2), Fetch);
+        }
+    }
+
+    private void Ack(long first, long last)
+    {
+        var highWatermark = World.Broker(Partition).HighWatermark;
+        var caughtUp = last + 1 >= highWatermark;
+        if (member.TakeAckBeyond(Partition) is > 0 and var beyond)
+        {
+            // The user's bug, before the batch's own ack: an ack far past the end of the log, so no worker can have
+            // been given it, however long the ack takes to arrive.
+            SendAck(highWatermark + AckBeyondDistance + beyond);
+        }
+
+        switch (member.Profile.Acking)
+        {
+            case AckStyle.EveryBatch:
+                SendAck(last);
+                break;
+            case AckStyle.Partial:
+                SendAck(caughtUp || first == last || _rng.Chance(0.5) ? last : first + _rng.Between(0, last - first - 1));
+                break;
+            case AckStyle.Later:
+                // In order: each later ack goes out no earlier than the previous one.
+                _lastAckAtMs = Math.Max(World.Timeline.NowMs + _rng.Between(5, 300), _lastAckAtMs);
+                member.AfterDelay(_lastAckAtMs - World.Timeline.NowMs, () => SendAck(last));
+                break;
+            case AckStyle.EveryThirdBatch:
+                if (caughtUp || _batches % 3 == 0)
+                {
+                    SendAck(last);
+                }
+
+                break;
+            default:
+                throw new System.Diagnostics.UnreachableException();
+        }
+    }
+
+    private void SendAck(long offset) => member.FromWorker(new GroupEvent.Acked(Partition.Topic, Partition.Partition, Generation, offset));
+}

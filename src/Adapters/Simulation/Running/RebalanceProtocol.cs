@@ -1,0 +1,12 @@
+namespace Elsa.Sim.Simulation;
+
+/// <summary>The group's rebalance protocol.</summary>
+public enum RebalanceProtocol
+{
+    /// <summary>Every member revokes everything before rejoining (the classic protocol).</summary>
+    Eager,
+
+    /// <summary>Members keep what they still own; moved partitions are revoked first and reassigned in a second rebalance
+    /// (KIP-429, cooperative-sticky).</summary>
+    Cooperative,
+}

@@ -1,0 +1,76 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Simulation;
+
+/// <summary>What a run (or a sum of runs) did: steps, virtual time, messages, faults fired, diagnostics.</summary>
+public sealed class SimulationStats
+{
+    private readonly long[] _faultsFired = new long[Enum.GetValues<FaultKind>().Length];
+    private readonly long[] _diagnostics = new long[Enum.GetValues<DiagnosticKind>().Length];
+
+    /// <summary>Runs summed in.</summary>
+    public long Runs { get; set; }
+
+    /// <summary>Machine steps (events applied to a member's machine).</summary>
+    public long Steps { get; set; }
+
+    /// <summary>Simulated events of every kind (timeline actions: network messages, fetches, handler completions,
+    /// timers, faults and machine steps' causes).</summary>
+    public long Events { get; set; }
+
+    /// <summary>Virtual time simulated.</summary>
+    public long SimulatedMs { get; set; }
+
+    /// <summary>Messages producers appended.</summary>
+    public long MessagesProduced { get; set; }
+
+    /// <summary>Handler invocations per message, duplicates included.</summary>
+    public long MessagesHandled { get; set; }
+
+    /// <summary>Handlings of a message beyond its first.</summary>
+    public long Duplicates { get; set; }
+
+    /// <summary>Messages never handled though still in the log at the end.</summary>
+    public long Lost { get; set; }
+
+    /// <summary>Messages retention deleted before anyone handled them (excused, not lost).</summary>
+    public long Expired { get; set; }
+
+    /// <summary>Times a member's machine failed (restart budget spent) and its supervisor restarted it.</summary>
+    public long MemberFailures { get; set; }
+
+    /// <summary>How often each fault kind fired.</summary>
+    public long FaultsFired(FaultKind kind) => _faultsFired[(int)kind];
+
+    /// <summary>How often the machines emitted each diagnostic kind.</summary>
+    public long Diagnostics(DiagnosticKind kind) => _diagnostics[(int)kind];
+
+    internal void CountFault(FaultKind kind) => _faultsFired[(int)kind]++;
+
+    internal void CountDiagnostic(DiagnosticKind kind) => _diagnostics[(int)kind]++;
+
+    /// <summary>Adds another run's figures to these.</summary>
+    public void Add(SimulationStats other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Runs += other.Runs;
+        Steps += other.Steps;
+        Events += other.Events;
+        SimulatedMs += other.SimulatedMs;
+        MessagesProduced += other.MessagesProduced;
+        MessagesHandled += other.MessagesHandled;
+        Duplicates += other.Duplicates;
+        Lost += other.Lost;
+        Expired += other.Expired;
+        MemberFailures += other.MemberFailures;
+        for (var i = 0; i < _faultsFired.Length; i++)
+        {
+            _faultsFired[i] += other._faultsFired[i];
+        }
+
+        for (var i = 0; i < _diagnostics.Length; i++)
+        {
+            _diagnostics[i] += other._diagnostics[i];
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace Elsa.Sim.Simulation;
+
+/// <summary>The first line of a trace: everything needed to run it again.</summary>
+/// <param name="Format">The trace format's name and version.</param>
+/// <param name="Version">The library version that wrote it.</param>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="Machine">Which machine the members ran ("core" for the real one).</param>
+/// <param name="Options">The run's shape.</param>
+/// <param name="Plan">The faults the run was given.</param>
+public sealed record TraceHeader(string Format, string Version, ulong Seed, string Machine, TraceOptions Options, FaultPlan Plan)
+{
+    /// <summary>The format this library writes.</summary>
+    public const string CurrentFormat = "elsa-sim-trace/1";
+
+    internal static TraceHeader For(ulong seed, SimulationOptions options, FaultPlan plan) =>
+        new(CurrentFormat, LibraryVersion, seed, options.MachineName, TraceOptions.From(options), plan);
+
+    /// <summary>This library's version, as written into traces.</summary>
+    public static string LibraryVersion { get; } =
+        typeof(TraceHeader).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Reads the header from a trace file's first line.</summary>
+    /// <exception cref="InvalidDataException">When the file is empty or its first line is not a trace header.</exception>
+    public static TraceHeader Read(string path)
+    {
+        using var reader = new StreamReader(path);
+        var first = reader.ReadLine() ?? throw new InvalidDataException($"{path} is empty; a trace starts with a header line");
+        TraceHeader? header;
+        try
+        {
+            header = JsonSerializer.Deserialize<TraceHeader>(first, TraceSink.Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}'s first line is not a trace header: {e.Message}", e);
+        }
+
+        if (header is null || header.Format != CurrentFormat || header.Options is null || header.Plan is null)
+        {
+            throw new InvalidDataException($"{path}'s first line is not an {CurrentFormat} header");
+        }
+
+        return header;
+    }
+}
+
+/// <summary>The serializable part of <see cref="SimulationOptions"/>.</summary>
+public sealed record TraceOptions(
+    int Members, int Topics, int PartitionsPerTopic, long FaultWindowMs, long QuietWindowMs, IReadOnlyList<FaultKind> Faults,
+    RebalanceProtocol? Protocol, int MaxMessagesPerSecond, long SessionTimeoutMs, long HeartbeatIntervalMs)
+{
+    internal static TraceOptions From(SimulationOptions o) =>
+        new(o.Members, o.Topics, o.PartitionsPerTopic, o.FaultWindowMs, o.QuietWindowMs, o.Faults, o.Protocol, o.MaxMessagesPerSecond, o.SessionTimeoutMs, o.HeartbeatIntervalMs);
+
+    /// <summary>Options with these values (and the real machine unless <paramref name="baseOptions"/> says otherwise).</summary>
+    public SimulationOptions ToOptions(SimulationOptions? baseOptions = null) => (baseOptions ?? new SimulationOptions()) with
+    {
+        Members = Members,
+        Topics = Topics,
+        PartitionsPerTopic = PartitionsPerTopic,
+        FaultWindowMs = FaultWindowMs,
+        QuietWindowMs = QuietWindowMs,
+        Faults = Faults,
+        Protocol = Protocol,
+        MaxMessagesPerSecond = MaxMessagesPerSecond,
+        SessionTimeoutMs = SessionTimeoutMs,
+        HeartbeatIntervalMs = HeartbeatIntervalMs,
+    };
+}

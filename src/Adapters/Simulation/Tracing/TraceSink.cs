@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Simulation;
+
+/// <summary>Receives a run's trace as JSON Lines: a header (seed, configuration, fault plan, version), one line per
+/// machine step (time, member, event, effects), one per fault fired, and a verdict. Always hashes what it receives
+/// (SHA-256), and writes it to a file when given one. Two runs of one seed must produce the same hash.</summary>
+public sealed class TraceSink : IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly TextWriter? _writer;
+    private readonly StringBuilder _line = new();
+    private string? _finalHash;
+
+    private TraceSink(TextWriter? writer) => _writer = writer;
+
+    /// <summary>A sink that only hashes.</summary>
+    public static TraceSink HashOnly() => new(null);
+
+    /// <summary>A sink that hashes and writes to <paramref name="path"/> (created or overwritten).</summary>
+    public static TraceSink ToFile(string path) => new(new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" });
+
+    /// <summary>The hex SHA-256 of every line received; finishes the trace.</summary>
+    public string Hash
+    {
+        get
+        {
+            _finalHash ??= Convert.ToHexStringLower(_hash.GetHashAndReset());
+            _writer?.Flush();
+            return _finalHash;
+        }
+    }
+
+    internal void Header(TraceHeader header) => WriteLine(JsonSerializer.Serialize(header, Json));
+
+    internal void Step(long nowMs, int member, GroupEvent @event, ValueList<GroupEffect> effects)
+    {
+        _line.Clear();
+        _line.Append("{\"t\":").Append(nowMs).Append(",\"m\":").Append(member).Append(",\"event\":");
+        AppendString(@event.ToString());
+        _line.Append(",\"effects\":[");
+        for (var i = 0; i < effects.Count; i++)
+        {
+            if (i > 0)
+            {
+                _line.Append(',');
+            }
+
+            AppendString(effects[i].ToString());
+        }
+
+        _line.Append("]}");
+        WriteLine(_line.ToString());
+    }
+
+    internal void Note(long nowMs, string kind, string text)
+    {
+        _line.Clear();
+        _line.Append("{\"t\":").Append(nowMs).Append(",\"").Append(kind).Append("\":");
+        AppendString(text);
+        _line.Append('}');
+        WriteLine(_line.ToString());
+    }
+
+    private void AppendString(string value) => _line.Append(JsonSerializer.Serialize(value, Json));
+
+    private void WriteLine(string line)
+    {
+        if (_finalHash is not null)
+        {
+            throw new InvalidOperationException("the trace is finished");
+        }
+
+        _hash.AppendData(Encoding.UTF8.GetBytes(line));
+        _hash.AppendData("\n"u8);
+        _writer?.WriteLine(line);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _hash.Dispose();
+    }
+}

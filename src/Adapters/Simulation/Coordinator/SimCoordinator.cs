@@ -25,7 +25,7 @@ internal sealed class SimCoordinator(World world)
 
     /// <summary>A member joins (or rejoins) the group, claiming what it still owns (cooperative) or nothing (eager).
     /// Returns the member id, or an error; the assignment arrives later, when the round completes.</summary>
-    public (CoordinatorResponse Response, string? MemberId) Join(SimMember host, string? memberId, IReadOnlyList<TopicPartition> owned)
+    public (CoordinatorResponse Response, string? MemberId) Join(ICoordinatorClient host, string? memberId, IReadOnlyList<TopicPartition> owned)
     {
         if (!Available)
         {
@@ -87,7 +87,7 @@ internal sealed class SimCoordinator(World world)
 
     /// <summary>An offset commit. Fenced unless it comes from a current member in the current generation; the fault plan
     /// may fail it or lose its response.</summary>
-    public CommitOutcome Commit(SimMember host, string? memberId, int generation, IReadOnlyList<PartitionOffset> offsets)
+    public CommitOutcome Commit(ICoordinatorClient host, string? memberId, int generation, IReadOnlyList<PartitionOffset> offsets)
     {
         if (!Available)
         {
@@ -302,11 +302,11 @@ internal sealed class SimCoordinator(World world)
         return members.Select(m => (m, (IReadOnlyList<TopicPartition>)targets[m].Order().ToArray())).ToList();
     }
 
-    private sealed class GroupMember(string id, SimMember host)
+    private sealed class GroupMember(string id, ICoordinatorClient host)
     {
         public string Id { get; } = id;
 
-        public SimMember Host { get; } = host;
+        public ICoordinatorClient Host { get; } = host;
 
         public long LastSeenMs { get; set; }
 

@@ -6,7 +6,7 @@ namespace Elsa.Sim.Simulation;
 /// the simulated coordinator and workers, the way the Kafka adapter does against a real client. The member also keeps
 /// the simulator's own account of what it owns and handled (<see cref="OwnershipEpoch"/>), which the checkers compare
 /// with what it commits.</summary>
-internal sealed class SimMember
+internal sealed class SimMember : ICoordinatorClient
 {
     private readonly World _world;
     private readonly SimRandom _rng;

@@ -171,9 +171,9 @@ public static class GroupInvariants
 
     private static void CheckCommit(GroupState before, GroupState after, GroupEffect.CommitOffsets commit)
     {
-        if (after.Phase == ManagerPhase.Failed)
+        if (after.Phase == ManagerPhase.Failed || (after.Phase == ManagerPhase.Stopped && before.Phase == ManagerPhase.Stopped))
         {
-            throw Violation(Names.QuietAfterEnd, $"commit {commit.Offsets} issued by a failed manager");
+            throw Violation(Names.QuietAfterEnd, $"commit {commit.Offsets} issued by a {after.Phase.ToString().ToLowerInvariant()} manager");
         }
 
         if (!(commit.GenerationId == before.GenerationId || commit.GenerationId == after.GenerationId))

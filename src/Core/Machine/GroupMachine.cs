@@ -563,7 +563,8 @@ public sealed class GroupMachine : IGroupMachine
                 return;
             }
 
-            if (_s.Phase != ManagerPhase.Failed)
+            // A failed or stopped manager has finished its work: it only lets the rebalance go on.
+            if (_s.Phase is not (ManagerPhase.Failed or ManagerPhase.Stopped))
             {
                 Commit(leaving.Where(p => p.Phase == PartitionPhase.Revoking).Select(p => _s.Partitions[p.Partition]));
                 Emit(new GroupEffect.InvokeAssignmentsRevoked(named));

@@ -35,6 +35,23 @@ public sealed class ShutdownSpecs
     }
 
     [Fact]
+    public void Stopped_manager_completes_a_later_revocation_without_committing_or_calling_the_handler()
+    {
+        var h = new Harness();
+        h.Assign(1, ("orders", 0, null));
+        var worker = h.WorkerOf("orders", 0);
+        h.Deliver("orders", 0, 0, 9);
+        h.Ack("orders", 0, 1, 4);
+        h.Apply(Shutdown);
+        var final = Assert.Single(h.Apply(new GroupEvent.WorkerStopped(worker)).OfType<GroupEffect.CommitOffsets>());
+        h.Apply(new GroupEvent.CommitCompleted(1, final.Offsets, CommitOutcome.RetriableError));
+
+        var revoked = h.Apply(new GroupEvent.AssignmentsRevoked(PartitionSelection.All));
+
+        Assert.Equal(new GroupEffect[] { new GroupEffect.CompleteRevocation(ValueList.Of(Tp("orders", 0))) }, revoked);
+    }
+
+    [Fact]
     public void Shutdown_with_no_worker_running_completes_at_once()
     {
         var h = new Harness();

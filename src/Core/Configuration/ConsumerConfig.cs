@@ -16,10 +16,11 @@ public sealed record ConsumerConfig
     /// <summary><c>sleep_timeout</c>: how long to wait before fetching again after an empty fetch. Default 1 000 ms.</summary>
     public int SleepTimeoutMs { get; init; } = 1_000;
 
-    /// <summary><c>prefetch_count</c>: messages a worker may have fetched but not yet handled. Default 10.</summary>
+    /// <summary><c>prefetch_count</c>: messages a worker may have fetched but not yet acknowledged (brod's window); fetching
+    /// pauses when it is full. Default 10.</summary>
     public int PrefetchCount { get; init; } = 10;
 
-    /// <summary><c>prefetch_bytes</c>: bytes a worker may have fetched but not yet handled. Default 100 KB.</summary>
+    /// <summary><c>prefetch_bytes</c>: bytes a worker may have fetched but not yet acknowledged. Default 100 KB.</summary>
     public int PrefetchBytes { get; init; } = 102_400;
 
     /// <summary><c>begin_offset</c>: where a worker starts when nothing is committed for its partition. Default latest.</summary>

@@ -12,12 +12,13 @@ public readonly record struct HandlerResult
     /// <summary><c>{:ack, state}</c>: every message of the batch was handled; ack the last one.</summary>
     public static HandlerResult Ack { get; } = new(HandlerResultKind.Ack, 0);
 
-    /// <summary><c>{:no_ack, state}</c>: keep fetching, but acknowledge nothing now; the handler (or code it handed the
-    /// messages to) acks later through the host's <c>Ack</c>.</summary>
+    /// <summary><c>{:no_ack, state}</c>: acknowledge nothing now; the handler (or code it handed the messages to) acks
+    /// later through the host's <c>Ack</c>. Until it does, the messages count against the worker's prefetch window, so
+    /// fetching pauses once <c>prefetch_count</c> messages are unacknowledged, as in Elsa.</summary>
     public static HandlerResult NoAck { get; } = new(HandlerResultKind.NoAck, 0);
 
-    /// <summary><c>{:continue, state}</c>: acknowledge nothing and keep going, as with <see cref="NoAck"/>; kept as its own
-    /// case because Elsa handlers return it.</summary>
+    /// <summary><c>{:continue, state}</c>: keep fetching without acknowledging this batch; a later batch's ack covers it.
+    /// Unlike <see cref="NoAck"/>, it does not hold the prefetch window.</summary>
     public static HandlerResult Continue { get; } = new(HandlerResultKind.Continue, 0);
 
     /// <summary>Which result this is.</summary>
@@ -42,9 +43,9 @@ public enum HandlerResultKind
     /// <summary>Ack up to an offset.</summary>
     AckAt,
 
-    /// <summary>Ack nothing now.</summary>
+    /// <summary>Ack nothing now; ack later.</summary>
     NoAck,
 
-    /// <summary>Ack nothing, keep going.</summary>
+    /// <summary>Ack nothing; keep fetching.</summary>
     Continue,
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Elsa.Sim.Simulation;
 
 namespace Elsa.Sim.Properties.Tests.Simulation;
@@ -16,6 +18,30 @@ public sealed class DeterminismTests
 
         Assert.Equal(first, second);
         Assert.Matches("^[0-9a-f]{64}$", first);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_trace_hash_in_another_process()
+    {
+        const ulong seed = 42;
+        var (here, _) = Simulator.HashTwice(new SimulationOptions(), seed);
+
+        // elsa-sim is built beside this test assembly (a project reference): a fresh process, a fresh runtime.
+        var cli = Path.Combine(AppContext.BaseDirectory, "elsa-sim.dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", cli, "replay", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "elsa-sim replay did not finish within two minutes");
+
+        Assert.True(process.ExitCode == 0, $"elsa-sim replay exited {process.ExitCode}: {error}");
+        var there = Regex.Match(output, "replay hash:\\s+([0-9a-f]{64})");
+        Assert.True(there.Success, $"no hash in elsa-sim's output: {output}");
+        Assert.Equal(here, there.Groups[1].Value);
     }
 
     [Fact]

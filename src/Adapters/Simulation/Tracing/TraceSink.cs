@@ -42,6 +42,21 @@ public sealed class TraceSink : IDisposable
         }
     }
 
+    /// <summary>The hash of a trace file: SHA-256 over each line's UTF-8 bytes and a newline, exactly as the sink that wrote
+    /// it hashed them. Equal to a replay's <see cref="Hash"/> when the replay reproduced the file.</summary>
+    /// <exception cref="IOException">When the file cannot be read.</exception>
+    public static string HashFile(string path)
+    {
+        using var reader = new StreamReader(path, new UTF8Encoding(false));
+        using var sink = HashOnly();
+        while (reader.ReadLine() is { } line)
+        {
+            sink.WriteLine(line);
+        }
+
+        return sink.Hash;
+    }
+
     internal void Header(TraceHeader header) => WriteLine(JsonSerializer.Serialize(header, Json));
 
     internal void Step(long nowMs, int member, GroupEvent @event, ValueList<GroupEffect> effects)

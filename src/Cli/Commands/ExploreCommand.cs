@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Elsa.Sim.Cli.Options;
+using Elsa.Sim.Cli.Output;
+using Elsa.Sim.Cli.Traces;
+using Elsa.Sim.Simulation;
+using Spectre.Console;
+
+namespace Elsa.Sim.Cli.Commands;
+
+/// <summary><c>elsa-sim explore</c>: runs many seeds in parallel, sums what they did, and on a violation shrinks the first
+/// failing seed to a short story and a trace to replay.</summary>
+internal static class ExploreCommand
+{
+    public static Command Create(Io io)
+    {
+        var shape = new ShapeOptions();
+        var seeds = new SeedOptions();
+        var traceDir = new Option<string?>("--trace-dir")
+        {
+            Description = $"Write a JSONL trace of every failing seed (and, with --seed, of that seed) to this folder. The first failure's shrunk trace goes here too (default ./{TraceFiles.DefaultDirectory} when a violation happens).",
+            HelpName = "dir",
+        };
+        var command = new Command(
+            "explore",
+            "Run many seeds of the simulated group in parallel, check every property, and summarize. On a violation, shrink " +
+            "the first failing seed to a story and write its trace. Exit codes: 0 no violation; 1 a violation; 2 bad usage; " +
+            "70 internal error in elsa-sim.");
+        seeds.AddTo(command);
+        shape.AddTo(command);
+        command.Add(traceDir);
+        command.SetAction(parse =>
+        {
+            var problems = new List<string>();
+            var range = seeds.Read(parse, problems);
+            var options = shape.Read(parse, problems);
+            var directory = parse.GetValue(traceDir);
+            if (directory is not null)
+            {
+                TraceFiles.Prepare(directory, isDirectory: true, problems);
+            }
+
+            return problems.Count > 0
+                ? Usage.Fail(io.Error, command.Name, problems)
+                : Run(io, range, options, directory);
+        });
+        return command;
+    }
+
+    private static int Run(Io io, SeedRange range, SimulationOptions options, string? traceDir)
+    {
+        var console = io.Console;
+        Banner.Print(console, range.Describe(), options, "drawn from each seed");
+        var result = range.Single
+            ? RunOne(io, range.First, options, traceDir)
+            : ExploreProgress.Show(console, range.Count, progress => Explorer.Explore(options, range.First, range.Count, progress));
+        console.WriteLine();
+        SummaryTable.Render(console, result, options);
+        if (traceDir is not null && !range.Single)
+        {
+            foreach (var failing in result.Failures)
+            {
+                var path = TraceFiles.ForSeed(traceDir, failing.Seed);
+                var recorded = TraceFiles.Record(options, failing.Seed, failing.Plan, path);
+                console.WriteLine($"trace of failing seed {failing.Seed}: {path} ({recorded.TraceHash})");
+            }
+        }
+
+        if (result.Failures.Count == 0)
+        {
+            console.WriteLine($"PASS: {Format.Count(result.Seeds, "seed")}, no violation");
+            return ExitCodes.Passed;
+        }
+
+        var first = result.Failures[0];
+        FailureReport.ShrinkAndRecord(console, options, first, TraceFiles.ShrunkForSeed(traceDir ?? TraceFiles.DefaultDirectory, first.Seed));
+        return ExitCodes.Violation;
+    }
+
+    // One seed: recorded when a trace folder is given, hashed either way, so its line can be compared with a replay.
+    private static ExplorationResult RunOne(Io io, ulong seed, SimulationOptions options, string? traceDir)
+    {
+        var wall = Stopwatch.StartNew();
+        var path = traceDir is null ? null : TraceFiles.ForSeed(traceDir, seed);
+        var result = path is null ? TraceFiles.Hash(options, seed, null) : TraceFiles.Record(options, seed, null, path);
+        wall.Stop();
+        io.Console.WriteLine($"seed {seed}: {result.Verdict}");
+        io.Console.WriteLine($"trace hash: {result.TraceHash}");
+        if (path is not null)
+        {
+            io.Console.WriteLine($"trace: {path}");
+        }
+
+        return new ExplorationResult(result.Stats, result.Passed ? [] : [result], wall.Elapsed);
+    }
+}

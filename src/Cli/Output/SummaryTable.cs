@@ -1,0 +1,79 @@
+using Elsa.Sim.Simulation;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Elsa.Sim.Cli.Output;
+
+/// <summary>The table an exploration ends with: how much was simulated and how fast, what the messages went through,
+/// what was violated, and how often each fault fired.</summary>
+internal static class SummaryTable
+{
+    private const int FailingSeedsShown = 10;
+
+    public static void Render(IAnsiConsole console, ExplorationResult result, SimulationOptions options)
+    {
+        var totals = result.Totals;
+        var table = new Table()
+            .Title("exploration summary")
+            .AddColumn("measure")
+            .AddColumn(new TableColumn("value").RightAligned());
+
+        Row(table, "seeds", Format.Count(result.Seeds));
+        Row(table, "failing seeds", FailingSeeds(result.Failures));
+        Row(table, "simulated events", Format.Count(totals.Events));
+        Row(table, "machine steps", Format.Count(totals.Steps));
+        Row(table, "simulated time", Format.Virtual(totals.SimulatedMs));
+        Row(table, "wall time", Format.Wall(result.Wall));
+        Row(table, "events per second (wall)", Format.Rate(totals.Events, result.Wall));
+        Row(table, "seeds per second (wall)", Format.Rate(result.Seeds, result.Wall));
+        table.AddEmptyRow();
+
+        Row(table, "messages produced", Format.Count(totals.MessagesProduced));
+        Row(table, "messages handled", Format.Count(totals.MessagesHandled));
+        Row(table, "messages duplicated", Format.Count(totals.Duplicates));
+        Row(table, "messages lost", Format.Count(totals.Lost));
+        Row(table, "messages expired (retention)", Format.Count(totals.Expired));
+        Row(table, "member failures", Format.Count(totals.MemberFailures));
+        table.AddEmptyRow();
+
+        if (result.ViolationsByKind.Count == 0)
+        {
+            Row(table, "violations", "none");
+        }
+
+        foreach (var (kind, seeds) in result.ViolationsByKind)
+        {
+            Row(table, $"violation {kind}", Format.Count(seeds, "seed"));
+        }
+
+        table.AddEmptyRow();
+        var faults = options.Faults.Distinct().Order().ToList();
+        if (faults.Count == 0)
+        {
+            Row(table, "faults fired", "none (--faults none)");
+        }
+
+        foreach (var kind in faults)
+        {
+            Row(table, $"fault {kind}", Format.Count(totals.FaultsFired(kind)));
+        }
+
+        console.Write(table);
+    }
+
+    private static string FailingSeeds(IReadOnlyList<SimulationResult> failures)
+    {
+        if (failures.Count == 0)
+        {
+            return "0";
+        }
+
+        var shown = string.Join(", ", failures.Take(FailingSeedsShown).Select(f => f.Seed));
+        var more = failures.Count > FailingSeedsShown ? $", and {failures.Count - FailingSeedsShown} more" : "";
+        return $"{Format.Count(failures.Count)}: {shown}{more}";
+    }
+
+    // Text, not markup: violation kinds and seeds must print as they are, brackets and all.
+    private static void Row(Table table, string measure, string value) =>
+        table.AddRow(new IRenderable[] { new Text(measure), new Text(value) });
+}

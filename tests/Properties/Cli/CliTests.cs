@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+
+namespace Elsa.Sim.Properties.Tests.Cli;
+
+/// <summary>elsa-sim, called in-process: exit codes, what it prints, and traces that replay. Fewer than 50 seeds in all.</summary>
+public sealed partial class CliTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"elsa-sim-cli-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_unknown_fault_name_is_bad_usage_and_is_named()
+    {
+        var run = Run("explore", "--seeds", "1", "--faults", "MemberCrash,no-such-fault");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("'no-such-fault'", run.Error, StringComparison.Ordinal);
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public void Every_problem_on_the_command_line_is_reported_at_once()
+    {
+        var run = Run("explore", "--seeds", "-4", "--members", "0", "--protocol", "sideways");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("--seeds must be at least 1 (was -4)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("members must be between 1 and 50 (was 0)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("'sideways'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("explore", "--seeds", "many")]
+    [InlineData("explore", "--no-such-option")]
+    [InlineData("no-such-command")]
+    [InlineData("shrink")]
+    public void A_command_line_that_does_not_parse_exits_2(params string[] args)
+    {
+        var run = Run(args);
+
+        Assert.Equal(2, run.Code);
+        Assert.NotEqual("", run.Error);
+    }
+
+    [Fact]
+    public void Seed_cannot_be_combined_with_a_count_of_seeds()
+    {
+        var run = Run("explore", "--seed", "5", "--seeds", "10");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("--seed", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exploring_20_seeds_passes_and_summarizes_them_in_plain_text()
+    {
+        var run = Run("explore", "--seeds", "20");
+
+        Assert.Equal(0, run.Code);
+        Assert.StartsWith("SEED=1..20 (20 seeds)", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"seeds\s+│\s+20\s", run.Output);
+        Assert.Contains("simulated events", run.Output, StringComparison.Ordinal);
+        Assert.Contains("fault MemberCrash", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', run.Output);
+    }
+
+    [Fact]
+    public void A_seed_explored_with_a_trace_dir_replays_from_its_trace_to_the_same_hash()
+    {
+        var explored = Run("explore", "--seed", "5", "--trace-dir", _directory);
+        var trace = Path.Combine(_directory, "seed-5.jsonl");
+
+        Assert.Equal(0, explored.Code);
+        Assert.True(File.Exists(trace));
+        var hash = Hash().Match(explored.Output).Value;
+
+        var replayed = Run("replay", trace);
+
+        Assert.Equal(0, replayed.Code);
+        Assert.Contains($"replay hash:  {hash}", replayed.Output, StringComparison.Ordinal);
+        Assert.Contains($"file hash:    {hash}", replayed.Output, StringComparison.Ordinal);
+        Assert.Contains("the replay matches the trace file", replayed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_edited_after_it_was_written_no_longer_replays_and_exits_3()
+    {
+        var trace = Path.Combine(_directory, "seed-7.jsonl");
+        Assert.Equal(0, Run("replay", "--seed", "7", "--out", trace).Code);
+        var lines = File.ReadAllLines(trace);
+        File.WriteAllLines(trace, lines.Where((_, i) => i != 2));
+
+        var replayed = Run("replay", trace);
+
+        Assert.Equal(3, replayed.Code);
+        Assert.Contains("DIFFERS", replayed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shrinking_a_passing_trace_says_so_and_exits_0()
+    {
+        var trace = Path.Combine(_directory, "seed-9.jsonl");
+        Assert.Equal(0, Run("explore", "--seed", "9", "--trace-dir", _directory).Code);
+
+        var shrunk = Run("shrink", trace);
+
+        Assert.Equal(0, shrunk.Code);
+        Assert.Contains("nothing to shrink", shrunk.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "seed-9.shrunk.jsonl")));
+    }
+
+    [Fact]
+    public void A_missing_trace_file_is_bad_usage()
+    {
+        var run = Run("replay", Path.Combine(_directory, "absent.jsonl"));
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("does not exist", run.Error, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = global::Elsa.Sim.Cli.Cli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [GeneratedRegex("[0-9a-f]{64}")]
+    private static partial Regex Hash();
+}

@@ -17,7 +17,7 @@ public sealed record ConsumerConfig
     public int SleepTimeoutMs { get; init; } = 1_000;
 
     /// <summary><c>prefetch_count</c>: messages a worker may have fetched but not yet acknowledged (brod's window); fetching
-    /// pauses when it is full. Default 10.</summary>
+    /// pauses when both this and <see cref="PrefetchBytes"/> are exceeded. Default 10.</summary>
     public int PrefetchCount { get; init; } = 10;
 
     /// <summary><c>prefetch_bytes</c>: bytes a worker may have fetched but not yet acknowledged. Default 100 KB.</summary>

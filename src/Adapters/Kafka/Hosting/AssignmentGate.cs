@@ -1,0 +1,67 @@
+using Elsa.Sim.Core;
+using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Kafka.Workers;
+
+namespace Elsa.Sim.Kafka.Hosting;
+
+/// <summary>Holds the assignment callback (on the consume thread) until the group manager has decided, for every assigned
+/// partition, whether a worker starts and where: the callback returns those positions to the client, which is how
+/// <c>begin_offset</c> and the committed offsets take effect, and how workers exist before the first message arrives.</summary>
+internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
+{
+    private readonly Dictionary<TopicPartition, (PartitionWorker? Worker, StartPosition? Position)> _decided = [];
+    private readonly TaskCompletionSource<IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker, StartPosition? Position)>> _done =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<TopicPartition> Partitions { get; } = partitions;
+
+    public bool Awaits(TopicPartition partition) => Partitions.Contains(partition) && !_decided.ContainsKey(partition);
+
+    /// <summary>The machine started a worker for an awaited partition (loop thread).</summary>
+    public void RecordStart(PartitionWorker worker, StartPosition position) => _decided[worker.Partition] = (worker, position);
+
+    /// <summary>Opens the gate once no awaited partition can still get a worker in this assignment (loop thread): the
+    /// manager stopped being active, or the partition left the waiting phases (ignored, revoked, failed).</summary>
+    public bool TryOpen(GroupState state)
+    {
+        foreach (var partition in Partitions)
+        {
+            if (_decided.ContainsKey(partition))
+            {
+                continue;
+            }
+
+            if (state.Phase == ManagerPhase.Active && state.Partitions.TryGetValue(partition, out var p) &&
+                p.Phase is PartitionPhase.AwaitingCallback or PartitionPhase.Starting)
+            {
+                return false;
+            }
+
+            _decided[partition] = (null, null);
+        }
+
+        _done.TrySetResult(Partitions.Select(p => (p, _decided[p].Worker, _decided[p].Position)).ToArray());
+        return true;
+    }
+
+    /// <summary>Opens the gate without workers: the host is going away.</summary>
+    public void Abandon() => _done.TrySetResult(Partitions.Select(p => (p, (PartitionWorker?)null, (StartPosition?)null)).ToArray());
+
+    /// <summary>Blocks the consume thread until the gate opens.</summary>
+    /// <exception cref="TimeoutException">When the group manager did not decide within <paramref name="timeout"/>.</exception>
+    public IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker, StartPosition? Position)> Wait(TimeSpan timeout)
+    {
+        if (!_done.Task.Wait(timeout))
+        {
+            throw new TimeoutException(
+                $"the assignment of {string.Join(", ", Partitions)} was not started within {timeout.TotalMilliseconds} ms " +
+                "(assignment_received_handler still running, or a previous worker not stopping); giving up the rebalance");
+        }
+
+        return _done.Task.Result;
+    }
+
+    /// <summary>What the callback returns to the client: each partition's start, null where no worker started.</summary>
+    public static IReadOnlyList<AssignedStart> Starts(IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker, StartPosition? Position)> decided) =>
+        decided.Select(d => new AssignedStart(d.Partition, d.Worker is null ? null : d.Position)).ToArray();
+}

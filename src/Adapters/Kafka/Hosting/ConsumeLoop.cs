@@ -1,0 +1,174 @@
+using Elsa.Sim.Core;
+using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Kafka.Telemetry;
+using Elsa.Sim.Kafka.Workers;
+using Microsoft.Extensions.Logging;
+
+namespace Elsa.Sim.Kafka.Hosting;
+
+/// <summary>The consume thread: the only thread that calls <see cref="IKafkaConsumerPort.Consume"/>, seeks, and closes
+/// the client; and, as the <see cref="IRebalanceListener"/>, the thread the client runs rebalance callbacks on. Each
+/// callback turns into an event for the group manager and blocks until the manager has acted on it, because the
+/// client's rebalance goes on as soon as the callback returns: an assignment must have its workers and start positions,
+/// a revocation must have its workers stopped and acks committed.</summary>
+/// <remarks>Local generation ids: Confluent.Kafka does not expose the group's generation, so this thread numbers each
+/// assignment itself, 1, 2, 3, …. That is enough for what the machine uses generations for, telling a stale ack from a
+/// current one: a partition's ownership is continuous exactly while no callback took it away, and every assignment
+/// callback starts a new local generation, so an ack tagged with a generation from before the partition was last
+/// assigned is stale in both numberings. Fencing at the broker is librdkafka's: it commits with the real generation and
+/// member id, and a refusal comes back as <see cref="CommitOutcome.Fenced"/>.</remarks>
+internal sealed class ConsumeLoop(
+    IKafkaConsumerPort port,
+    ManagerLoop manager,
+    FetchRouter router,
+    IReadOnlyList<string> topics,
+    TimeSpan pollTimeout,
+    TimeSpan rebalanceTimeout,
+    TimeSpan requestTimeout,
+    ILogger logger,
+    KafkaMetrics metrics,
+    Action<string> onFatal) : IRebalanceListener
+{
+    // Transient coordinator errors while reading committed offsets are retried this often before the rebalance fails.
+    private const int CommittedAttempts = 3;
+
+    private volatile bool _stopRequested;
+    private int _generation;
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    // A dedicated thread: Consume blocks, and rebalance callbacks block inside it.
+    public void Start() =>
+        Completion = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Ends the loop after the current <see cref="IKafkaConsumerPort.Consume"/> (at most the poll timeout); the
+    /// thread then closes the client, leaving the group.</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    public IReadOnlyList<AssignedStart> OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
+    {
+        // Even an empty assignment starts a local generation: under the cooperative protocol librdkafka reports every
+        // completed rebalance this way, and a commit fenced during the rebalance may go out again only in a new generation.
+        var committed = partitions.Count == 0 ? [] : ReadCommitted(partitions);
+        var generation = ++_generation;
+        var assignments = partitions.Select((tp, i) => new Assignment(tp, committed[i])).ToValueList();
+        var gate = new AssignmentGate(partitions);
+        metrics.Rebalance("assigned");
+        logger.Assigned(partitions.Count == 0 ? "no new partitions" : string.Join(", ", partitions), generation, port.MemberId);
+        if (!manager.Post(new HostItem.Assignment(new GroupEvent.AssignmentsReceived(port.MemberId, generation, assignments), gate)))
+        {
+            gate.Abandon();
+        }
+
+        var decided = gate.Wait(rebalanceTimeout);
+        foreach (var (partition, worker, _) in decided)
+        {
+            if (worker is not null)
+            {
+                router.Install(partition, worker);
+            }
+        }
+
+        return AssignmentGate.Starts(decided);
+    }
+
+    public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions) => Revoke(partitions, lost: false);
+
+    public void OnPartitionsLost(IReadOnlyList<TopicPartition> partitions) => Revoke(partitions, lost: true);
+
+    private void Run()
+    {
+        try
+        {
+            port.Subscribe(topics, this);
+            while (!_stopRequested)
+            {
+                router.ApplySeeks();
+                FetchedMessage? message;
+                try
+                {
+                    message = port.Consume(pollTimeout);
+                }
+                catch (ConsumerPortException e) when (!e.IsFatal)
+                {
+                    logger.ConsumeFailed(e.Message);
+                    continue;
+                }
+
+                if (message is not null)
+                {
+                    router.Dispatch(message);
+                }
+            }
+        }
+#pragma warning disable CA1031 // Whatever ends the consume thread ends the consumer, with the reason.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            onFatal(e is ConsumerPortException ? e.Message : $"the consume thread failed: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    private void Close()
+    {
+        try
+        {
+            port.Close();
+        }
+#pragma warning disable CA1031 // Leaving the group is best effort: the session timeout removes the member anyway.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.CloseFailed(e);
+        }
+    }
+
+    private void Revoke(IReadOnlyList<TopicPartition> partitions, bool lost)
+    {
+        if (partitions.Count == 0)
+        {
+            return;
+        }
+
+        var names = string.Join(", ", partitions);
+        metrics.Rebalance(lost ? "lost" : "revoked");
+        if (lost)
+        {
+            logger.Lost(names);
+        }
+        else
+        {
+            logger.Revoking(names);
+        }
+
+        var selection = PartitionSelection.Only(partitions.ToValueList());
+        GroupEvent @event = lost ? new GroupEvent.AssignmentsLost(selection) : new GroupEvent.AssignmentsRevoked(selection);
+        var gate = new RevocationGate(names);
+        if (manager.Post(new HostItem.Revocation(@event, gate)))
+        {
+            gate.Wait(rebalanceTimeout);
+        }
+
+        router.Release(partitions);
+    }
+
+    private IReadOnlyList<long?> ReadCommitted(IReadOnlyList<TopicPartition> partitions)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return port.Committed(partitions, requestTimeout);
+            }
+            catch (ConsumerPortException e) when (!e.IsFatal && attempt < CommittedAttempts)
+            {
+                // Starting without them could skip or repeat a whole partition: retry, then fail the rebalance.
+                logger.CommittedReadFailed(string.Join(", ", partitions), attempt, e.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using Confluent.Kafka;
+using Elsa.Sim.Kafka.Options;
+using Elsa.Sim.Kafka.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using CoreStartPosition = Elsa.Sim.Core.StartPosition;
+using CoreStartPositionKind = Elsa.Sim.Core.StartPositionKind;
+using CoreTopicPartition = Elsa.Sim.Core.TopicPartition;
+using CommitOutcome = Elsa.Sim.Core.CommitOutcome;
+using PartitionOffset = Elsa.Sim.Core.PartitionOffset;
+
+namespace Elsa.Sim.Kafka.Port;
+
+/// <summary><see cref="IKafkaConsumerPort"/> over a Confluent.Kafka <see cref="IConsumer{TKey,TValue}"/> of raw bytes,
+/// configured from <see cref="ElsaConsumerOptions"/> (auto commit and auto offset store off; see docs/kafka.md for every
+/// property). librdkafka is thread-safe, so the methods the port contract allows from any thread call straight through.</summary>
+public sealed class ConfluentConsumerPort : IKafkaConsumerPort
+{
+    private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly ILogger _logger;
+    private IRebalanceListener? _listener;
+
+    /// <summary>Builds the consumer; it joins the group on <see cref="Subscribe"/>.</summary>
+    /// <exception cref="ArgumentException">When librdkafka refuses a property.</exception>
+    public ConfluentConsumerPort(ElsaConsumerOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = logger ?? NullLogger.Instance;
+        _consumer = new ConsumerBuilder<byte[], byte[]>(ConfluentConfig.Build(options))
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            // The Action forms: Confluent then unassigns by itself, and they are the only forms the cooperative protocol allows.
+            .SetPartitionsRevokedHandler((_, partitions) => Listener.OnPartitionsRevoked(ToCore(partitions)))
+            .SetPartitionsLostHandler((_, partitions) => Listener.OnPartitionsLost(ToCore(partitions)))
+            .SetErrorHandler((_, error) => _logger.KafkaError(error.Code.ToString(), error.Reason, error.IsFatal))
+            .SetLogHandler((_, message) => _logger.Librdkafka(LevelOf(message.Level), message.Facility, message.Message))
+            .Build();
+    }
+
+    /// <inheritdoc />
+    public string MemberId => _consumer.MemberId ?? "";
+
+    private IRebalanceListener Listener => _listener ?? throw new InvalidOperationException("a rebalance arrived before Subscribe");
+
+    /// <inheritdoc />
+    public void Subscribe(IReadOnlyList<string> topics, IRebalanceListener listener)
+    {
+        _listener = listener ?? throw new ArgumentNullException(nameof(listener));
+        _consumer.Subscribe(topics);
+    }
+
+    /// <inheritdoc />
+    public FetchedMessage? Consume(TimeSpan timeout)
+    {
+        ConsumeResult<byte[], byte[]>? result;
+        try
+        {
+            result = _consumer.Consume(timeout);
+        }
+        catch (ConsumeException e) when (e.Error.Code == ErrorCode.Local_Application && e.InnerException is { } listener)
+        {
+            // An exception from our own rebalance listener: the host gave up on a rebalance, and says why.
+            throw new ConsumerPortException($"a rebalance callback failed: {listener.Message}", isFatal: true, listener);
+        }
+        catch (ConsumeException e)
+        {
+            throw new ConsumerPortException($"consume failed: {e.Error.Code}: {e.Error.Reason}", e.Error.IsFatal, e);
+        }
+        catch (KafkaException e)
+        {
+            throw new ConsumerPortException($"consume failed: {e.Error.Code}: {e.Error.Reason}", e.Error.IsFatal, e);
+        }
+
+        if (result is null || result.IsPartitionEOF)
+        {
+            return null;
+        }
+
+        var message = result.Message;
+        return new FetchedMessage(
+            new CoreTopicPartition(result.Topic, result.Partition.Value),
+            result.Offset.Value,
+            message.Timestamp.UnixTimestampMs,
+            message.Key ?? ReadOnlyMemory<byte>.Empty,
+            message.Value ?? ReadOnlyMemory<byte>.Empty);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<long?> Committed(IReadOnlyList<CoreTopicPartition> partitions, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        List<TopicPartitionOffset> committed;
+        try
+        {
+            committed = _consumer.Committed(partitions.Select(ToKafka), timeout);
+        }
+        catch (KafkaException e)
+        {
+            throw new ConsumerPortException($"reading committed offsets failed: {e.Error.Code}: {e.Error.Reason}", e.Error.IsFatal, e);
+        }
+
+        var byPartition = committed.ToDictionary(c => c.TopicPartition, c => c.Offset);
+        return partitions
+            .Select(tp => byPartition.TryGetValue(ToKafka(tp), out var offset) && offset.Value >= 0 ? offset.Value : (long?)null)
+            .ToArray();
+    }
+
+    /// <inheritdoc />
+    public CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        try
+        {
+            _consumer.Commit(offsets.Select(o => new TopicPartitionOffset(ToKafka(o.Partition), new Offset(o.NextOffset))));
+            return CommitOutcome.Success;
+        }
+        catch (TopicPartitionOffsetException e)
+        {
+            var outcome = CommitOutcome.Success;
+            foreach (var result in e.Results)
+            {
+                outcome = CommitOutcomes.Worst(outcome, CommitOutcomes.Classify(result.Error.Code));
+            }
+
+            _logger.CommitRefused(e.Error.Code.ToString(), e.Error.Reason, outcome);
+            // A failed request with no failed partition is still a failure.
+            return outcome == CommitOutcome.Success ? CommitOutcomes.Worst(outcome, CommitOutcomes.Classify(e.Error.Code)) : outcome;
+        }
+        catch (KafkaException e)
+        {
+            var outcome = CommitOutcomes.Classify(e.Error.Code);
+            _logger.CommitRefused(e.Error.Code.ToString(), e.Error.Reason, outcome);
+            return outcome;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Seek(CoreTopicPartition partition, long offset)
+    {
+        try
+        {
+            _consumer.Seek(new TopicPartitionOffset(ToKafka(partition), new Offset(offset)));
+        }
+        catch (KafkaException e)
+        {
+            throw new ConsumerPortException($"seek of {partition} to {offset} failed: {e.Error.Code}: {e.Error.Reason}", e.Error.IsFatal, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Pause(IReadOnlyList<CoreTopicPartition> partitions) => PauseOrResume(partitions, pause: true);
+
+    /// <inheritdoc />
+    public void Resume(IReadOnlyList<CoreTopicPartition> partitions) => PauseOrResume(partitions, pause: false);
+
+    /// <inheritdoc />
+    public Watermarks QueryWatermarks(CoreTopicPartition partition, TimeSpan timeout)
+    {
+        try
+        {
+            var offsets = _consumer.QueryWatermarkOffsets(ToKafka(partition), timeout);
+            return new Watermarks(offsets.Low.Value, offsets.High.Value);
+        }
+        catch (KafkaException e)
+        {
+            throw new ConsumerPortException($"watermarks of {partition} unavailable: {e.Error.Code}: {e.Error.Reason}", e.Error.IsFatal, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public Watermarks? CachedWatermarks(CoreTopicPartition partition)
+    {
+        try
+        {
+            var offsets = _consumer.GetWatermarkOffsets(ToKafka(partition));
+            return offsets.Low.Value >= 0 && offsets.High.Value >= 0 ? new Watermarks(offsets.Low.Value, offsets.High.Value) : null;
+        }
+        catch (KafkaException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Close()
+    {
+        try
+        {
+            _consumer.Close();
+        }
+        catch (KafkaException e)
+        {
+            throw new ConsumerPortException($"close failed: {e.Error.Code}: {e.Error.Reason}", isFatal: false, e.InnerException ?? e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _consumer.Dispose();
+
+    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
+    {
+        var starts = Listener.OnPartitionsAssigned(partitions.Select(ToCore).ToArray());
+        return starts.Select(s => new TopicPartitionOffset(ToKafka(s.Partition), ToOffset(s.Position))).ToArray();
+    }
+
+    private void PauseOrResume(IReadOnlyList<CoreTopicPartition> partitions, bool pause)
+    {
+        try
+        {
+            var kafka = partitions.Select(ToKafka).ToArray();
+            if (pause)
+            {
+                _consumer.Pause(kafka);
+            }
+            else
+            {
+                _consumer.Resume(kafka);
+            }
+        }
+        catch (KafkaException e)
+        {
+            // A partition revoked meanwhile cannot be paused or resumed, and needs neither.
+            _logger.PauseResumeSkipped(pause ? "pause" : "resume", string.Join(", ", partitions), e.Error.Reason);
+        }
+    }
+
+    private static Offset ToOffset(CoreStartPosition? position) => position switch
+    {
+        null => Offset.Unset,
+        { Kind: CoreStartPositionKind.Earliest } => Offset.Beginning,
+        { Kind: CoreStartPositionKind.Latest } => Offset.End,
+        { } at => new Offset(at.Offset),
+    };
+
+    private static TopicPartition ToKafka(CoreTopicPartition tp) => new(tp.Topic, new Partition(tp.Partition));
+
+    private static CoreTopicPartition ToCore(TopicPartition tp) => new(tp.Topic, tp.Partition.Value);
+
+    private static CoreTopicPartition[] ToCore(List<TopicPartitionOffset> partitions) =>
+        partitions.Select(p => ToCore(p.TopicPartition)).ToArray();
+
+    private static LogLevel LevelOf(SyslogLevel level) => level switch
+    {
+        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
+        SyslogLevel.Error => LogLevel.Error,
+        SyslogLevel.Warning => LogLevel.Warning,
+        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+        _ => LogLevel.Debug,
+    };
+}

@@ -1,0 +1,56 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Kafka.Port;
+
+/// <summary>The narrow surface the host needs from a Kafka consumer. <see cref="ConfluentConsumerPort"/> implements it over
+/// Confluent.Kafka; a simulated broker can implement it too, so the same host runs under Coyote's controlled scheduler.
+/// Types are the core's (<see cref="TopicPartition"/>, <see cref="PartitionOffset"/>, <see cref="CommitOutcome"/>), never
+/// the client library's.</summary>
+/// <remarks>Threading contract: <see cref="Subscribe"/>, <see cref="Consume"/>, <see cref="Seek"/> and
+/// <see cref="Close"/> are called from one thread, the consume thread, and the rebalance listener runs on that thread
+/// inside <see cref="Consume"/> or <see cref="Close"/>. <see cref="Pause"/>, <see cref="Resume"/>, <see cref="Commit"/>,
+/// <see cref="Committed"/>, <see cref="QueryWatermarks"/> and <see cref="CachedWatermarks"/> may be called from any
+/// thread, concurrently with <see cref="Consume"/>.</remarks>
+public interface IKafkaConsumerPort : IDisposable
+{
+    /// <summary>The member id the group coordinator gave this consumer; empty before it joined.</summary>
+    string MemberId { get; }
+
+    /// <summary>Joins the group for <paramref name="topics"/>; rebalances are reported to <paramref name="listener"/>.</summary>
+    void Subscribe(IReadOnlyList<string> topics, IRebalanceListener listener);
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the next message; null when none came. Rebalance callbacks run
+    /// inside this call, on the calling thread.</summary>
+    /// <exception cref="ConsumerPortException">When the client reports an error.</exception>
+    FetchedMessage? Consume(TimeSpan timeout);
+
+    /// <summary>The offsets the group has committed for <paramref name="partitions"/> (Kafka's convention: the next offset
+    /// to read); null for a partition with no commit.</summary>
+    /// <exception cref="ConsumerPortException">When the offsets could not be read.</exception>
+    IReadOnlyList<long?> Committed(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout);
+
+    /// <summary>Commits <paramref name="offsets"/> (Kafka's convention) synchronously and says how it went. Never throws
+    /// for a broker's refusal: that is the outcome.</summary>
+    CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets);
+
+    /// <summary>Moves an assigned partition's fetch position to <paramref name="offset"/>; messages fetched before are
+    /// never returned by a later <see cref="Consume"/>.</summary>
+    /// <exception cref="ConsumerPortException">When the partition is not assigned or the seek failed.</exception>
+    void Seek(TopicPartition partition, long offset);
+
+    /// <summary>Stops fetching <paramref name="partitions"/>; partitions not assigned are skipped.</summary>
+    void Pause(IReadOnlyList<TopicPartition> partitions);
+
+    /// <summary>Fetches <paramref name="partitions"/> again; partitions not assigned are skipped.</summary>
+    void Resume(IReadOnlyList<TopicPartition> partitions);
+
+    /// <summary>Asks the broker for a partition's log start and high watermark.</summary>
+    /// <exception cref="ConsumerPortException">When the broker could not be asked.</exception>
+    Watermarks QueryWatermarks(TopicPartition partition, TimeSpan timeout);
+
+    /// <summary>The last watermarks the client saw for a partition, without asking the broker; null when unknown.</summary>
+    Watermarks? CachedWatermarks(TopicPartition partition);
+
+    /// <summary>Leaves the group (rebalance callbacks may run inside this call) and releases the client.</summary>
+    void Close();
+}

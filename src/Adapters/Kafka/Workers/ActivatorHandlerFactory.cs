@@ -1,0 +1,9 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Kafka.Workers;
+
+/// <summary>Makes handlers with their public parameterless constructor, for a consumer used without dependency injection.</summary>
+internal sealed class ActivatorHandlerFactory(Type handlerType) : IMessageHandlerFactory
+{
+    public IMessageHandler Create() => (IMessageHandler)Activator.CreateInstance(handlerType)!;
+}

@@ -1,0 +1,9 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Kafka.Workers;
+
+/// <summary>Makes a fresh <see cref="IMessageHandler"/> for each worker start, as Elsa starts a fresh handler process.</summary>
+internal interface IMessageHandlerFactory
+{
+    IMessageHandler Create();
+}

@@ -1,0 +1,89 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Integration.Tests.Adapter;
+
+/// <summary>What the test handlers saw, shared through <c>handler_init_args</c>: every (partition, offset) handled,
+/// duplicates counted, the generation each worker ran in, and an optional one-time crash to plant.</summary>
+internal sealed class HandledLog
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<int, List<long>> _offsets = [];
+    private readonly List<int> _generations = [];
+    private (int Partition, long Offset)? _crashAt;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _offsets.Values.Sum(o => o.Count);
+            }
+        }
+    }
+
+    /// <summary>The handler of <paramref name="partition"/> throws (once) when its batch holds <paramref name="offset"/>,
+    /// after handling the messages before it.</summary>
+    public void CrashOnceAt(int partition, long offset)
+    {
+        lock (_gate)
+        {
+            _crashAt = (partition, offset);
+        }
+    }
+
+    public void Started(HandlerContext context)
+    {
+        lock (_gate)
+        {
+            _generations.Add(context.GenerationId);
+        }
+    }
+
+    /// <summary>Records a message as handled, or throws if it is the planted crash.</summary>
+    public void Handle(ConsumedMessage message)
+    {
+        lock (_gate)
+        {
+            if (_crashAt == (message.Partition, message.Offset))
+            {
+                _crashAt = null;
+                throw new InvalidOperationException($"planted crash at {message.Topic}/{message.Partition}@{message.Offset}");
+            }
+
+            if (!_offsets.TryGetValue(message.Partition, out var offsets))
+            {
+                offsets = [];
+                _offsets.Add(message.Partition, offsets);
+            }
+
+            offsets.Add(message.Offset);
+        }
+    }
+
+    public IReadOnlyList<long> Offsets(int partition)
+    {
+        lock (_gate)
+        {
+            return _offsets.TryGetValue(partition, out var offsets) ? [.. offsets] : [];
+        }
+    }
+
+    public IReadOnlyList<int> Generations()
+    {
+        lock (_gate)
+        {
+            return [.. _generations];
+        }
+    }
+
+    /// <summary>Whether every offset below each partition's end was handled at least once.</summary>
+    public bool HasAll(IReadOnlyDictionary<int, long> ends)
+    {
+        lock (_gate)
+        {
+            return ends.All(e => e.Value == 0 ||
+                (_offsets.TryGetValue(e.Key, out var offsets) && offsets.Where(o => o < e.Value).Distinct().LongCount() == e.Value));
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Integration.Tests.Adapter;
+
+/// <summary>A handler the container builds: it takes its <see cref="HandledLog"/> as a constructor dependency instead of
+/// from <c>handler_init_args</c>, and acks every batch.</summary>
+internal sealed class InjectedHandler(HandledLog log) : IMessageHandler
+{
+    public ValueTask InitAsync(HandlerContext context, CancellationToken cancellationToken)
+    {
+        log.Started(context);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<HandlerResult> HandleMessagesAsync(IReadOnlyList<ConsumedMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            log.Handle(message);
+        }
+
+        return ValueTask.FromResult(HandlerResult.Ack);
+    }
+}

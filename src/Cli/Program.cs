@@ -21,11 +21,13 @@ public static class Cli
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var io = new Io(Terminal.For(output), error);
-        var root = new RootCommand("Explore, replay and shrink simulated runs of Elsa.Sim's consumer group manager. " + ExitCodes.Help)
+        var root = new RootCommand("Explore, replay and shrink simulated runs of Elsa.Sim's consumer group manager; run a demo group on an embedded Kafka mock cluster, or consume from a real cluster. " + ExitCodes.Help)
         {
             ExploreCommand.Create(io),
             ReplayCommand.Create(io),
             ShrinkCommand.Create(io),
+            DemoCommand.Create(io),
+            ConsumeCommand.Create(io),
         };
 
         var parse = root.Parse(args);
@@ -37,7 +39,14 @@ public static class Cli
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                // consume stops gracefully on Ctrl+C (final commit, leave the group): give it time before the process ends.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
+using static Elsa.Sim.Integration.Tests.Adapter.ConsumerTestSupport;
 using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 
 namespace Elsa.Sim.Integration.Tests.Adapter;
@@ -19,8 +20,6 @@ namespace Elsa.Sim.Integration.Tests.Adapter;
 /// <see cref="TestClients.Limit"/> and says what it waited for.</summary>
 public sealed class ElsaConsumerTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-
     [Fact]
     public async Task Elsa_consumer_one_member_acking_every_batch_consumes_1000_messages_from_12_partitions_and_commits_them_all()
     {
@@ -391,57 +390,5 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         options.KafkaProperties["reconnect.backoff.max.ms"] = "500";
         // Members notice a rebalance on their next heartbeat.
         options.KafkaProperties["heartbeat.interval.ms"] = "500";
-    }
-
-    private static async Task<Dictionary<int, long>> ProduceAsync(MockKafkaCluster cluster, string topic, int partitions, int count, int first = 0)
-    {
-        using var producer = TestClients.Producer(cluster);
-        var delivered = await TestClients.ProduceAsync(producer, topic, partitions, count, first);
-        return delivered.GroupBy(d => d.Partition.Value).ToDictionary(g => g.Key, g => g.Max(d => d.Offset.Value) + 1);
-    }
-
-    private static Task Produce(Confluent.Kafka.IProducer<string, string> producer, string topic, int partition, int count) =>
-        Task.WhenAll(Enumerable.Range(0, count).Select(i => producer.ProduceAsync(
-            new KafkaTopicPartition(topic, partition), new Confluent.Kafka.Message<string, string> { Key = $"k{i}", Value = $"m{i}" })));
-
-    private static bool CommittedAll(ElsaConsumer consumer, string topic, IReadOnlyDictionary<int, long> ends) =>
-        CommittedAll([consumer], topic, ends);
-
-    /// <summary>Whether the members together confirmed a commit at each partition's end, each partition by its owner.</summary>
-    private static bool CommittedAll(IReadOnlyList<ElsaConsumer> members, string topic, IReadOnlyDictionary<int, long> ends)
-    {
-        var committed = members.SelectMany(m => m.GetCommittedOffsets(topic)).ToArray();
-        return committed.Length == ends.Count && committed.All(c => ends.TryGetValue(c.Partition.Partition, out var end) && c.NextOffset == end);
-    }
-
-    private static IEnumerable<(int Partition, long Offset)> ReadCommitted(MockKafkaCluster cluster, string group, string topic, IEnumerable<int> partitions)
-    {
-        using var reader = TestClients.Consumer(cluster, group);
-        return reader.Committed(partitions.Select(p => new KafkaTopicPartition(topic, p)), TestClients.Limit)
-            .Select(c => (c.Partition.Value, c.Offset.Value))
-            .Order()
-            .ToArray();
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string waitingFor)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > TestClients.Limit)
-            {
-                Assert.Fail($"Gave up after {TestClients.Limit.TotalSeconds} s waiting for {waitingFor}.");
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
-
-    private static async Task WaitUntil(Task task, string waitingFor)
-    {
-        if (await Task.WhenAny(task, Task.Delay(TestClients.Limit)) != task)
-        {
-            Assert.Fail($"Gave up after {TestClients.Limit.TotalSeconds} s waiting for {waitingFor}.");
-        }
     }
 }

@@ -260,14 +260,9 @@ public sealed class GroupMachine : IGroupMachine
             TryCompleteShutdown();
         }
 
+        // Only an active manager has live workers: shutdown and failure turn every live worker into a stopping one.
         private void OnUnexpectedExit(PartitionState p, WorkerId worker, ExitReason reason)
         {
-            if (_s.Phase != ManagerPhase.Active)
-            {
-                Put(p with { Phase = PartitionPhase.Starting });
-                return;
-            }
-
             var restart = config.Restart;
             var windowStartMs = Saturating.Add(_s.NowMs, -restart.WithinMs);
             var recent = p.RestartTimesMs.Where(t => t > windowStartMs).Append(_s.NowMs).ToValueList();
@@ -445,7 +440,7 @@ public sealed class GroupMachine : IGroupMachine
                     case CommitOutcome.Fenced:
                         break;
                     default:
-                        Diagnose(DiagnosticKind.IgnoredEvent, $"commit outcome {(int)e.Outcome} is not known; treated as fenced for {tp}");
+                        Diagnose(DiagnosticKind.IgnoredEvent, $"commit outcome {(int)e.Outcome} is not known; ignored for {tp}");
                         break;
                 }
             }
@@ -544,7 +539,8 @@ public sealed class GroupMachine : IGroupMachine
                 }
             }
 
-            _s = _s with { PendingRevocation = (_s.PendingRevocation ?? ValueList<TopicPartition>.Empty).Items.AddRange(named.Distinct()) };
+            var pending = _s.PendingRevocation ?? ValueList<TopicPartition>.Empty;
+            _s = _s with { PendingRevocation = pending.Items.AddRange(named.Distinct().Where(tp => !pending.Items.Contains(tp))) };
             TryCompleteRevocation();
             InvokeNextCallbackOrStart();
         }

@@ -38,6 +38,21 @@ public sealed class RevocationSpecs
     }
 
     [Fact]
+    public void Partition_revoked_twice_before_the_revocation_completes_is_named_once()
+    {
+        var h = new Harness();
+        h.Assign(1, ("orders", 0, null));
+        var worker = h.WorkerOf("orders", 0);
+        h.Apply(RevokeAll);
+        h.Apply(new GroupEvent.AssignmentsRevoked(PartitionSelection.Only(ValueList.Of(Tp("orders", 0)))));
+
+        var done = h.Apply(new GroupEvent.WorkerStopped(worker));
+
+        var once = ValueList.Of(Tp("orders", 0));
+        Assert.Equal(new GroupEffect[] { new GroupEffect.InvokeAssignmentsRevoked(once), new GroupEffect.CompleteRevocation(once) }, done);
+    }
+
+    [Fact]
     public void Acks_that_arrive_while_the_revocation_waits_for_workers_are_committed_before_the_revoked_handler_runs()
     {
         var h = new Harness();

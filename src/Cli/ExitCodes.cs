@@ -7,7 +7,7 @@ internal static class ExitCodes
     /// <summary>Every run passed (and a replay reproduced its trace).</summary>
     public const int Passed = 0;
 
-    /// <summary>A run violated a property.</summary>
+    /// <summary>A run violated a property (explore, replay, shrink), the demo lost a message, or a consumer failed.</summary>
     public const int Violation = 1;
 
     /// <summary>Bad usage: unknown option or fault name, invalid value, unreadable trace file.</summary>

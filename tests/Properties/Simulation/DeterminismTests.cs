@@ -21,7 +21,7 @@ public sealed class DeterminismTests
     }
 
     [Fact]
-    public void Same_seed_gives_the_same_trace_hash_in_another_process()
+    public async Task Same_seed_gives_the_same_trace_hash_in_another_process()
     {
         const ulong seed = 42;
         var (here, _) = Simulator.HashTwice(new SimulationOptions(), seed);
@@ -34,10 +34,21 @@ public sealed class DeterminismTests
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "elsa-sim replay did not finish within two minutes");
+        // Both pipes drain concurrently (a full stderr pipe must not block the child), and the wait is bounded.
+        var reading = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("elsa-sim replay did not finish within two minutes");
+        }
 
+        var texts = await reading;
+        var (output, error) = (texts[0], texts[1]);
         Assert.True(process.ExitCode == 0, $"elsa-sim replay exited {process.ExitCode}: {error}");
         var there = Regex.Match(output, "replay hash:\\s+([0-9a-f]{64})");
         Assert.True(there.Success, $"no hash in elsa-sim's output: {output}");

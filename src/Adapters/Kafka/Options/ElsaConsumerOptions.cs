@@ -58,8 +58,8 @@ public sealed class ElsaConsumerOptions
     /// <c>max.poll.interval.ms</c> (default 300 000 ms). Default 60 000 ms.</summary>
     public int RebalanceTimeoutMs { get; set; } = 60_000;
 
-    /// <summary>How long one broker request the host makes itself (committed offsets, watermarks, commits) may take.
-    /// Default 10 000 ms.</summary>
+    /// <summary>How long one broker query the host makes itself (committed offsets, watermarks) may take; commits are
+    /// bounded by librdkafka's own request timeouts. Default 10 000 ms.</summary>
     public int RequestTimeoutMs { get; set; } = 10_000;
 
     /// <summary>Any other librdkafka properties, passed through as given. Properties the adapter manages (see

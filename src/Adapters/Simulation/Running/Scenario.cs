@@ -4,7 +4,8 @@ namespace Elsa.Sim.Simulation;
 /// <param name="Protocol">The rebalance protocol.</param>
 /// <param name="DirectAck">Whether acks are committed at once.</param>
 /// <param name="CommitIntervalMs">The commit interval.</param>
-/// <param name="MessagesPerSecond">Each partition's produce rate.</param>
+/// <param name="MessagesPerSecond">Each partition's produce rate (unused when the options script the workload with
+/// <see cref="SimulationOptions.MessagesPerPartition"/>).</param>
 public sealed record Scenario(RebalanceProtocol Protocol, bool DirectAck, long CommitIntervalMs, IReadOnlyList<int> MessagesPerSecond)
 {
     internal static Scenario Draw(ulong seed, SimulationOptions options)
@@ -21,5 +22,6 @@ public sealed record Scenario(RebalanceProtocol Protocol, bool DirectAck, long C
     /// <summary>One line for a story or a log.</summary>
     public string Describe(SimulationOptions options) =>
         $"{options.Members} members, {options.Topics} topics x {options.PartitionsPerTopic} partitions, {Protocol.ToString().ToLowerInvariant()} protocol, " +
-        $"direct_ack {(DirectAck ? "on" : "off")}, commits every {CommitIntervalMs} ms, {MessagesPerSecond.Sum()} messages/s in all";
+        $"direct_ack {(DirectAck ? "on" : "off")}, commits every {CommitIntervalMs} ms, " +
+        (options.MessagesPerPartition is { } scripted ? $"{scripted} messages per partition at once" : $"{MessagesPerSecond.Sum()} messages/s in all");
 }

@@ -34,6 +34,11 @@ public sealed record SimulationOptions
     /// Default 20.</summary>
     public int MaxMessagesPerSecond { get; init; } = 20;
 
+    /// <summary>A scripted workload: when set, each partition receives exactly this many messages at the first produce
+    /// tick (100 virtual ms) and nothing after, instead of the seed's random producer. Default null (random producer).
+    /// </summary>
+    public int? MessagesPerPartition { get; init; }
+
     /// <summary>The coordinator's session timeout. Default 10 000 ms.</summary>
     public long SessionTimeoutMs { get; init; } = 10_000;
 
@@ -79,6 +84,11 @@ public sealed record SimulationOptions
         if (MaxMessagesPerSecond is < 1 or > 10_000)
         {
             problems.Add($"max messages per second must be between 1 and 10 000 (was {MaxMessagesPerSecond})");
+        }
+
+        if (MessagesPerPartition is < 0 or > 1_000_000)
+        {
+            problems.Add($"messages per partition must be between 0 and 1 000 000 when set (was {MessagesPerPartition})");
         }
 
         if (SessionTimeoutMs < 1_000 || HeartbeatIntervalMs < 100 || HeartbeatIntervalMs * 2 > SessionTimeoutMs)

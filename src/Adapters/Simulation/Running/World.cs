@@ -127,13 +127,42 @@ internal sealed class World
         }
 
         _trace?.Note(Timeline.NowMs, "verdict", Violation?.ToString() ?? "pass");
-        return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash);
+        return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash, [.. Partitions.Select(Outcome)]);
+    }
+
+    private PartitionOutcome Outcome(TopicPartition tp)
+    {
+        var log = _logs[tp];
+        var history = _histories[tp];
+        long? committed = Coordinator.Committed.TryGetValue(tp, out var offset) ? offset : null;
+        var handled = LongRange(0, log.HighWatermark).Where(o => history.HandledCount(o) > 0);
+        return PartitionOutcome.Of(tp.Topic, tp.Partition, log.LogStart, log.HighWatermark, committed, handled);
+    }
+
+    private static IEnumerable<long> LongRange(long from, long to)
+    {
+        for (var offset = from; offset < to; offset++)
+        {
+            yield return offset;
+        }
     }
 
     private void Produce()
     {
         if (Timeline.NowMs >= Options.FaultWindowMs)
         {
+            return;
+        }
+
+        if (Options.MessagesPerPartition is { } scripted)
+        {
+            // The scripted workload: everything at once, then nothing; the random producer stream is not touched.
+            foreach (var tp in Partitions)
+            {
+                _logs[tp].Append(scripted);
+                Stats.MessagesProduced += scripted;
+            }
+
             return;
         }
 

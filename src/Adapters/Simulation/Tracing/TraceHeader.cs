@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Elsa.Sim.Simulation;
 
@@ -46,13 +47,17 @@ public sealed record TraceHeader(string Format, string Version, ulong Seed, stri
     }
 }
 
-/// <summary>The serializable part of <see cref="SimulationOptions"/>.</summary>
+/// <summary>The serializable part of <see cref="SimulationOptions"/>. <see cref="MessagesPerPartition"/> is left out of
+/// the JSON when null, so traces of runs with the random producer are unchanged.</summary>
 public sealed record TraceOptions(
     int Members, int Topics, int PartitionsPerTopic, long FaultWindowMs, long QuietWindowMs, IReadOnlyList<FaultKind> Faults,
-    RebalanceProtocol? Protocol, int MaxMessagesPerSecond, long SessionTimeoutMs, long HeartbeatIntervalMs)
+    RebalanceProtocol? Protocol, int MaxMessagesPerSecond, long SessionTimeoutMs, long HeartbeatIntervalMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    int? MessagesPerPartition = null)
 {
     internal static TraceOptions From(SimulationOptions o) =>
-        new(o.Members, o.Topics, o.PartitionsPerTopic, o.FaultWindowMs, o.QuietWindowMs, o.Faults, o.Protocol, o.MaxMessagesPerSecond, o.SessionTimeoutMs, o.HeartbeatIntervalMs);
+        new(o.Members, o.Topics, o.PartitionsPerTopic, o.FaultWindowMs, o.QuietWindowMs, o.Faults, o.Protocol, o.MaxMessagesPerSecond, o.SessionTimeoutMs, o.HeartbeatIntervalMs,
+            o.MessagesPerPartition);
 
     /// <summary>Options with these values (and the real machine unless <paramref name="baseOptions"/> says otherwise).</summary>
     public SimulationOptions ToOptions(SimulationOptions? baseOptions = null) => (baseOptions ?? new SimulationOptions()) with
@@ -67,5 +72,6 @@ public sealed record TraceOptions(
         MaxMessagesPerSecond = MaxMessagesPerSecond,
         SessionTimeoutMs = SessionTimeoutMs,
         HeartbeatIntervalMs = HeartbeatIntervalMs,
+        MessagesPerPartition = MessagesPerPartition,
     };
 }

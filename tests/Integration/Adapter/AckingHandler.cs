@@ -2,26 +2,8 @@ using Elsa.Sim.Core;
 
 namespace Elsa.Sim.Integration.Tests.Adapter;
 
-/// <summary>An Elsa message handler that records each message in the <see cref="HandledLog"/> given as
-/// <c>handler_init_args</c> and acks every batch.</summary>
-internal sealed class AckingHandler : IMessageHandler
+/// <summary>Records each message and acks every batch.</summary>
+internal sealed class AckingHandler : RecordingHandler
 {
-    private HandledLog? _log;
-
-    public ValueTask InitAsync(HandlerContext context, CancellationToken cancellationToken)
-    {
-        _log = (HandledLog)context.InitArgs!;
-        _log.Started(context);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask<HandlerResult> HandleMessagesAsync(IReadOnlyList<ConsumedMessage> messages, CancellationToken cancellationToken)
-    {
-        foreach (var message in messages)
-        {
-            _log!.Handle(message);
-        }
-
-        return ValueTask.FromResult(HandlerResult.Ack);
-    }
+    protected override HandlerResult Result => HandlerResult.Ack;
 }

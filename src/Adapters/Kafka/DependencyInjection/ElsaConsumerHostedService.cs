@@ -1,4 +1,5 @@
 using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Kafka.Threading;
 using Microsoft.Extensions.Hosting;
 
 namespace Elsa.Sim.Kafka.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class ElsaConsumerHostedService(ElsaConsumer consumer) : Backgroun
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = stoppingToken.Register(() => stopping.TrySetResult());
         // Completion throws ElsaConsumerFailedException when the consumer fails; a normal stop comes from StopAsync.
-        await await Task.WhenAny(new[] { consumer.Completion, stopping.Task });
+        await await TaskRace.FirstAsync(consumer.Completion, stopping.Task);
     }
 
     /// <inheritdoc />

@@ -32,14 +32,16 @@ internal sealed class ConsumeLoop(
     // Transient coordinator errors while reading committed offsets are retried this often before the rebalance fails.
     private const int CommittedAttempts = 3;
 
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopRequested;
     private int _generation;
 
-    public Task Completion { get; private set; } = Task.CompletedTask;
+    public Task Completion => _completed.Task;
 
-    // A dedicated thread: Consume blocks, and rebalance callbacks block inside it.
-    public void Start() =>
-        Completion = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    // A thread-pool task, not a dedicated thread: Coyote controls Task.Run, but runs a LongRunning task on a thread it
+    // does not control (docs/systematic.md). The loop occupies one pool thread for the consumer's lifetime, blocking in
+    // Consume (at most sleep_timeout at a time) and in rebalance callbacks; the pool adds threads to make up for it.
+    public void Start() => Task.Run(RunToEnd);
 
     /// <summary>Ends the loop after the current <see cref="IKafkaConsumerPort.Consume"/> (at most the poll timeout); the
     /// thread then closes the client, leaving the group.</summary>
@@ -75,6 +77,18 @@ internal sealed class ConsumeLoop(
     public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions) => Revoke(partitions, lost: false);
 
     public void OnPartitionsLost(IReadOnlyList<TopicPartition> partitions) => Revoke(partitions, lost: true);
+
+    private void RunToEnd()
+    {
+        try
+        {
+            Run();
+        }
+        finally
+        {
+            _completed.TrySetResult();
+        }
+    }
 
     private void Run()
     {

@@ -3,6 +3,7 @@ using Elsa.Sim.Core;
 using Elsa.Sim.Kafka.Options;
 using Elsa.Sim.Kafka.Port;
 using Elsa.Sim.Kafka.Telemetry;
+using Elsa.Sim.Kafka.Threading;
 using Elsa.Sim.Kafka.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +17,7 @@ namespace Elsa.Sim.Kafka.Hosting;
 public sealed class ElsaConsumer : IAsyncDisposable
 {
     private readonly ElsaConsumerOptions _options;
-    private readonly GroupMachine _machine;
+    private readonly IGroupMachine _machine;
     private readonly Func<IKafkaConsumerPort> _portFactory;
     private readonly IMessageHandlerFactory _handlers;
     private readonly TimeProvider _time;
@@ -61,8 +62,17 @@ public sealed class ElsaConsumer : IAsyncDisposable
         : this(options, () => port, loggerFactory, timeProvider, services, meterFactory) =>
         ArgumentNullException.ThrowIfNull(port);
 
+    /// <summary>A consumer whose group manager is built by <paramref name="machineFactory"/>: systematic tests run the
+    /// host over a machine with a planted bug to prove their monitors catch it.</summary>
+    internal ElsaConsumer(ElsaConsumerOptions options, IKafkaConsumerPort port, TimeProvider timeProvider,
+        Func<GroupConfig, IGroupMachine> machineFactory)
+        : this(options, () => port, loggerFactory: null, timeProvider, services: null, meterFactory: null, machineFactory)
+    {
+    }
+
     private ElsaConsumer(ElsaConsumerOptions options, Func<IKafkaConsumerPort>? portFactory, ILoggerFactory? loggerFactory,
-        TimeProvider? timeProvider, IServiceProvider? services, IMeterFactory? meterFactory)
+        TimeProvider? timeProvider, IServiceProvider? services, IMeterFactory? meterFactory,
+        Func<GroupConfig, IGroupMachine>? machineFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = ElsaConsumerOptionsValidator.Problems(options, requireBootstrapServers: portFactory is null, handlerFromServices: services is not null);
@@ -72,7 +82,8 @@ public sealed class ElsaConsumer : IAsyncDisposable
         }
 
         _options = options.Clone();
-        _machine = new GroupMachine(_options.ToGroupConfig());
+        var config = _options.ToGroupConfig();
+        _machine = machineFactory is null ? new GroupMachine(config) : machineFactory(config);
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<ElsaConsumer>();
         var portLogger = loggerFactory.CreateLogger<ConfluentConsumerPort>();
@@ -384,7 +395,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = cancellationToken.Register(() => cancelled.TrySetResult());
-        return await Task.WhenAny(new[] { task, rival, cancelled.Task }) == task;
+        return await TaskRace.FirstAsync(task, rival, cancelled.Task) == task;
     }
 
     private sealed record Runtime(IKafkaConsumerPort Port, ManagerLoop Loop, Committer Committer, ConsumeLoop Consume);

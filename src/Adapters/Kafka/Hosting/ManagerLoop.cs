@@ -8,11 +8,12 @@ namespace Elsa.Sim.Kafka.Hosting;
 
 // Theory of operation
 // -------------------
-// The group manager is the pure GroupMachine; this loop is its only caller. Every input (worker reports, acks, callback
-// results, commit outcomes, rebalances, ticks) arrives as a HostItem on one queue and is handled by one task, one at a
-// time: Step, check the invariants, publish the state, execute the effects in order. Nothing here blocks: effects that
-// take time (user callbacks, commits, workers) run elsewhere and report back through the queue, exactly as the machine
-// expects ("every result of an effect comes back as an event").
+// The group manager is the pure GroupMachine (an IGroupMachine, so systematic tests can plant a bug); this loop is its
+// only caller. Every input (worker reports, acks, callback results, commit outcomes, rebalances, ticks) arrives as a
+// HostItem on one queue and is handled by one task, one at a time: Step, check the invariants, publish the state,
+// execute the effects in order. Nothing here blocks: effects that take time (user callbacks, commits, workers) run
+// elsewhere and report back through the queue, exactly as the machine expects ("every result of an effect comes back
+// as an event").
 //
 // Two rebalance callbacks wait on the consume thread for this loop:
 // - an assignment waits (AssignmentGate) until each assigned partition has a worker and a start position, or cannot get
@@ -26,7 +27,7 @@ namespace Elsa.Sim.Kafka.Hosting;
 /// <summary>Runs the group machine: one serialized loop that steps it and executes its effects.</summary>
 internal sealed class ManagerLoop : IDisposable
 {
-    private readonly GroupMachine _machine;
+    private readonly IGroupMachine _machine;
     private readonly WorkerEnvironment _env;
     private readonly Committer _committer;
     private readonly TimeProvider _time;
@@ -50,7 +51,7 @@ internal sealed class ManagerLoop : IDisposable
     // Any thread: the last state the loop published.
     private GroupState _published = GroupState.Initial;
 
-    public ManagerLoop(GroupMachine machine, WorkerEnvironment env, Committer committer, TimeProvider time, ILogger logger,
+    public ManagerLoop(IGroupMachine machine, WorkerEnvironment env, Committer committer, TimeProvider time, ILogger logger,
         KafkaMetrics metrics, Action<DiagnosticKind, string> onDiagnostic, Action<string> onFail)
     {
         _machine = machine;
@@ -87,6 +88,7 @@ internal sealed class ManagerLoop : IDisposable
     /// <summary>Ends the loop once what is queued is handled.</summary>
     public void Complete() => _inbox.Complete();
 
+    // Task.WhenAll is safe here: worker tasks come from Task.Run, whose continuations run inline (see TaskRace).
     /// <summary>Completes when every worker still known has ended; call after <see cref="Completion"/>.</summary>
     public Task WorkersEnded() => Task.WhenAll(_workers.Values.Select(w => w.Completion).ToArray());
 
@@ -239,7 +241,7 @@ internal sealed class ManagerLoop : IDisposable
                 if (_revocation is { } gate)
                 {
                     _revocation = null;
-                    _ = OpenWhenAsync(gate, Task.WhenAll(new[] { _committer.Barrier(), _revokedCallbacks }));
+                    _ = OpenWhenAsync(gate, _committer.Barrier(), _revokedCallbacks);
                 }
 
                 break;
@@ -336,11 +338,13 @@ internal sealed class ManagerLoop : IDisposable
         }
     }
 
-    private static async Task OpenWhenAsync(RevocationGate gate, Task ready)
+    // Awaits each in turn rather than Task.WhenAll: see TaskRace for why the host composes its tasks with await.
+    private static async Task OpenWhenAsync(RevocationGate gate, Task commitsAnswered, Task revokedCallbacks)
     {
         try
         {
-            await ready;
+            await commitsAnswered;
+            await revokedCallbacks;
         }
         finally
         {

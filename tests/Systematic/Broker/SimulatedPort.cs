@@ -1,0 +1,195 @@
+using System.Text;
+using Elsa.Sim.Core;
+using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Systematic.Tests.Monitors;
+using Microsoft.Coyote.Specifications;
+
+namespace Elsa.Sim.Systematic.Tests.Broker;
+
+/// <summary>One member's Kafka client over the <see cref="SimulatedCluster"/>, behind the host's port: the host under
+/// test is the production code, and only this client is simulated. It keeps what librdkafka keeps per client (assigned
+/// partitions, fetch positions, pauses) and runs rebalance callbacks inside <see cref="Consume"/> and
+/// <see cref="Close"/>, on the consume thread, as librdkafka does.</summary>
+internal sealed class SimulatedPort(SimulatedCluster cluster, string member) : IKafkaConsumerPort
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<TopicPartition, long> _positions = [];
+    private readonly HashSet<TopicPartition> _paused = [];
+    private IRebalanceListener? _listener;
+    private int _nextFetch;
+
+    public string MemberId => member;
+
+    public void Subscribe(IReadOnlyList<string> topics, IRebalanceListener listener)
+    {
+        _listener = listener;
+        cluster.Join(member);
+    }
+
+    public FetchedMessage? Consume(TimeSpan timeout)
+    {
+        var listener = _listener ?? throw new InvalidOperationException("consume before subscribe");
+        var callback = cluster.NextCallback(member);
+        switch (callback.Kind)
+        {
+            case CallbackKind.Lost:
+                Revoke(callback.Partitions, () => listener.OnPartitionsLost(callback.Partitions));
+                return null;
+            case CallbackKind.Revoke:
+                Revoke(callback.Partitions, () => listener.OnPartitionsRevoked(callback.Partitions));
+                cluster.Revoked(member);
+                return null;
+            case CallbackKind.Assign:
+                Assign(listener, callback.Partitions);
+                return null;
+            default:
+                break;
+        }
+
+        var changed = cluster.Changed;
+        if (Fetch() is { } message)
+        {
+            return message;
+        }
+
+        // Nothing to fetch: wait until something changes or the poll times out, which in virtual time is the same
+        // thing, because the scenario signals the cluster whenever it lets time pass.
+        changed.Wait();
+        return null;
+    }
+
+    public IReadOnlyList<long?> Committed(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout) => cluster.Committed(partitions);
+
+    public CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets)
+    {
+        lock (_gate)
+        {
+            foreach (var offset in offsets)
+            {
+                Specification.Monitor<SafetyMonitor>(new CommitSent(member, offset.Partition, offset.NextOffset, _positions.ContainsKey(offset.Partition)));
+            }
+        }
+
+        return cluster.Commit(member, offsets);
+    }
+
+    public void Seek(TopicPartition partition, long offset)
+    {
+        lock (_gate)
+        {
+            if (!_positions.ContainsKey(partition))
+            {
+                throw new ConsumerPortException($"seek on {partition}, which is not assigned", isFatal: false);
+            }
+
+            _positions[partition] = offset;
+        }
+    }
+
+    public void Pause(IReadOnlyList<TopicPartition> partitions)
+    {
+        lock (_gate)
+        {
+            _paused.UnionWith(partitions.Where(_positions.ContainsKey));
+        }
+    }
+
+    public void Resume(IReadOnlyList<TopicPartition> partitions)
+    {
+        lock (_gate)
+        {
+            _paused.ExceptWith(partitions);
+        }
+
+        cluster.Signal();
+    }
+
+    public Watermarks QueryWatermarks(TopicPartition partition, TimeSpan timeout) => new(0, cluster.End(partition));
+
+    public Watermarks? CachedWatermarks(TopicPartition partition) => new Watermarks(0, cluster.End(partition));
+
+    public void Close()
+    {
+        TopicPartition[] assigned;
+        lock (_gate)
+        {
+            assigned = [.. _positions.Keys.Order()];
+        }
+
+        if (assigned.Length > 0 && _listener is { } listener)
+        {
+            // Leaving the group is an orderly revocation of everything the client holds, as librdkafka's close is.
+            Revoke(assigned, () => listener.OnPartitionsRevoked(assigned));
+        }
+
+        cluster.Leave(member);
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private void Revoke(IReadOnlyList<TopicPartition> partitions, Action callback)
+    {
+        Specification.Monitor<LivenessMonitor>(new RevocationStarted(member));
+        callback();
+        lock (_gate)
+        {
+            foreach (var partition in partitions)
+            {
+                _positions.Remove(partition);
+                _paused.Remove(partition);
+            }
+        }
+
+        Specification.Monitor<LivenessMonitor>(new RevocationEnded(member));
+    }
+
+    private void Assign(IRebalanceListener listener, IReadOnlyList<TopicPartition> partitions)
+    {
+        var starts = listener.OnPartitionsAssigned(partitions);
+        var committed = cluster.Committed(partitions);
+        lock (_gate)
+        {
+            for (var i = 0; i < partitions.Count; i++)
+            {
+                var position = starts[i].Position;
+                _positions[partitions[i]] = position?.Kind switch
+                {
+                    StartPositionKind.Offset => position.Value.Offset,
+                    StartPositionKind.Latest => cluster.End(partitions[i]),
+                    // Earliest, or the client's choice: the committed offset, else auto.offset.reset=earliest.
+                    StartPositionKind.Earliest => 0,
+                    _ => committed[i] ?? 0,
+                };
+            }
+        }
+
+        cluster.Assigned(member, partitions);
+    }
+
+    private FetchedMessage? Fetch()
+    {
+        lock (_gate)
+        {
+            var candidates = _positions.Keys.Order().ToArray();
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                // Round robin over partitions, so one busy partition cannot starve the others.
+                var partition = candidates[(_nextFetch + i) % candidates.Length];
+                var offset = _positions[partition];
+                if (_paused.Contains(partition) || offset >= cluster.End(partition))
+                {
+                    continue;
+                }
+
+                _positions[partition] = offset + 1;
+                _nextFetch = (_nextFetch + i + 1) % candidates.Length;
+                return new FetchedMessage(partition, offset, TimestampMs: offset, Encoding.UTF8.GetBytes($"k{offset}"),
+                    Encoding.UTF8.GetBytes($"v{offset}"));
+            }
+
+            return null;
+        }
+    }
+}

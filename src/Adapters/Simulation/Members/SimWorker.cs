@@ -160,6 +160,8 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
 
         if (outcome.Failure is { } failure)
         {
+            // The crash is the cause of the redeliveries that follow, counted from when it is reported.
+            World.History(Partition).LastCauseMs = World.Timeline.NowMs;
             Crash(failure);
             return;
         }
@@ -210,13 +212,8 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
             return;
         }
 
+        // On the handler's own exception, which messages it finished is unknown, so none count as handled.
         var result = handler.Handle(Messages(first, last), out var thrown);
-        if (thrown is not null)
-        {
-            // The handler's own exception: which messages it finished is unknown, so none count as handled.
-            World.History(Partition).LastCauseMs = World.Timeline.NowMs;
-        }
-
         _handedOver = new BatchOutcome(thrown is null ? last : first - 1, result, thrown);
     }
 

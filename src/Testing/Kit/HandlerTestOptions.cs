@@ -12,16 +12,17 @@ public sealed record HandlerTestOptions
     public static IReadOnlyList<FaultKind> DefaultFaults { get; } =
         [.. SimulationOptions.AllFaults.Where(f => f is not (FaultKind.FetchOutOfRange or FaultKind.AckBeyondDelivered))];
 
-    /// <summary>The default group: 3 members on one topic of 4 partitions, 20 virtual seconds of faults and production
-    /// (up to 20 messages per second per partition), then up to 60 quiet seconds to drain.</summary>
+    /// <summary>The default group: 3 members on one topic of 4 partitions, 40 virtual seconds of production (up to 10
+    /// messages per second per partition) with faults starting in its first 20 (each lasts at most 20), then up to 60
+    /// quiet seconds to drain.</summary>
     public static SimulationOptions DefaultShape { get; } = new()
     {
         Members = 3,
         Topics = 1,
         PartitionsPerTopic = 4,
-        FaultWindowMs = 20_000,
+        FaultWindowMs = 40_000,
         QuietWindowMs = 60_000,
-        MaxMessagesPerSecond = 20,
+        MaxMessagesPerSecond = 10,
         Faults = DefaultFaults,
     };
 

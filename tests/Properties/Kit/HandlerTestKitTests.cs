@@ -1,3 +1,4 @@
+using Elsa.Sim.Properties.Tests.Simulation.PlantedBugs;
 using Elsa.Sim.Simulation;
 using Elsa.Sim.Testing;
 using Xunit.Abstractions;
@@ -70,6 +71,24 @@ public sealed class HandlerTestKitTests(ITestOutputHelper output)
         Assert.False(atLeastOnce.Passed);
         Assert.Equal(ViolationKinds.Liveness, atLeastOnce.Failure!.Violation!.Kind);
         Assert.True(revocation.Passed, revocation.ToString());
+    }
+
+    [Fact]
+    public void A_manager_that_revokes_without_stopping_workers_is_caught_handing_batches_after_revocation()
+    {
+        var planted = HandlerTestOptions.DefaultShape with { MachineName = nameof(RevokesWithoutStoppingWorkers), MachineFactory = c => new RevokesWithoutStoppingWorkers(c) };
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t), new HandlerTestOptions { Shape = planted, Seeds = 50 });
+
+        var result = kit.NoHandlingAfterRevocation();
+
+        output.WriteLine(result.ToString());
+        Assert.False(result.Passed);
+        Assert.Equal(ViolationKinds.HandledAfterRevocation, result.Shrunk!.Minimal.Violation!.Kind);
+        var real = kit.NoHandlingAfterRevocation(kit.Options with
+        {
+            Shape = HandlerTestOptions.DefaultShape, FirstSeed = result.FailingSeed!.Value, Seeds = 1, Plan = result.Shrunk.Minimal.Plan,
+        });
+        Assert.True(real.Passed, $"the real machine fails the shrunk run too: {real}");
     }
 
     [Fact]

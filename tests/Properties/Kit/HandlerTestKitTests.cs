@@ -42,6 +42,21 @@ public sealed class HandlerTestKitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_handler_that_throws_crashes_its_worker_which_is_restarted_so_every_message_is_still_handled()
+    {
+        var tallies = new List<Tally>();
+        var kit = new HandlerTestKit<Tally>(() => { var t = new Tally(); tallies.Add(t); return t; }, t => new SometimesThrowingTallyHandler(t), FewSeeds);
+
+        var atLeastOnce = kit.AtLeastOnce();
+        var idempotent = kit.IdempotentUnderRedelivery(t => t.Describe());
+
+        Assert.True(atLeastOnce.Passed, atLeastOnce.ToString());
+        Assert.True(idempotent.Passed, idempotent.ToString());
+        Assert.True(tallies.Sum(t => t.Throws) > 0, "no handler ever threw");
+        Assert.True(tallies.Sum(t => t.Inits) >= 5, "no handler ever failed to initialise");
+    }
+
+    [Fact]
     public void A_handler_that_counts_redelivered_messages_again_is_found_and_shrunk_to_a_short_story_that_replays()
     {
         var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DoubleCountingTallyHandler(t));

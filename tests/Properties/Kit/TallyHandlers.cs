@@ -13,6 +13,10 @@ internal sealed class Tally
 
     public long Batches { get; set; }
 
+    public long Inits { get; set; }
+
+    public long Throws { get; set; }
+
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"total={Total} messages={Applied.Count}");
 
     public static long Amount(ConsumedMessage message) => long.Parse(Encoding.UTF8.GetString(message.Value.Span), CultureInfo.InvariantCulture);
@@ -64,5 +68,35 @@ internal sealed class NeverAckingHandler(Tally tally) : IMessageHandler
     {
         tally.Batches++;
         return ValueTask.FromResult(HandlerResult.Continue);
+    }
+}
+
+/// <summary>Deduplicates like <see cref="DedupingTallyHandler"/>, but every seventh batch of a run throws halfway through
+/// it, and every fifth handler of a run fails to initialise: workers crash and are restarted.</summary>
+internal sealed class SometimesThrowingTallyHandler(Tally tally) : IMessageHandler
+{
+    private readonly DedupingTallyHandler _inner = new(tally);
+
+    public ValueTask InitAsync(HandlerContext context, CancellationToken cancellationToken)
+    {
+        if (++tally.Inits % 5 == 0)
+        {
+            throw new InvalidOperationException("init failed");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<HandlerResult> HandleMessagesAsync(IReadOnlyList<ConsumedMessage> messages, CancellationToken cancellationToken)
+    {
+        if ((tally.Batches + 1) % 7 == 0)
+        {
+            tally.Batches++;
+            tally.Throws++;
+            _ = _inner.HandleMessagesAsync([.. messages.Take(messages.Count / 2)], cancellationToken);
+            throw new InvalidOperationException("handler failed");
+        }
+
+        return _inner.HandleMessagesAsync(messages, cancellationToken);
     }
 }

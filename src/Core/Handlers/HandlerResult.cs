@@ -31,6 +31,17 @@ public readonly record struct HandlerResult
     /// <summary><c>{:ack, offset, state}</c>: messages up to and including <paramref name="offset"/> were handled.</summary>
     public static HandlerResult AckAt(long offset) => new(HandlerResultKind.AckAt, offset);
 
+    /// <summary>The offset this result acknowledges for a batch whose last message is <paramref name="lastOffsetOfBatch"/>
+    /// (Elsa's convention: the last offset handled), or null when it acknowledges nothing now (<see cref="NoAck"/>,
+    /// <see cref="Continue"/>). Every host maps results through this, so they all ack alike.</summary>
+    public long? AckedOffset(long lastOffsetOfBatch) => Kind switch
+    {
+        HandlerResultKind.Ack => lastOffsetOfBatch,
+        HandlerResultKind.AckAt => Offset,
+        HandlerResultKind.NoAck or HandlerResultKind.Continue => null,
+        _ => throw new InvalidOperationException($"unknown handler result {this}"),
+    };
+
     /// <inheritdoc />
     public override string ToString() => Kind == HandlerResultKind.AckAt ? $"ack({Offset})" : Kind.ToString();
 }

@@ -125,24 +125,17 @@ internal sealed class PartitionWorker
 
     private void Settle(HandlerResult result, long lastOffset)
     {
-        switch (result.Kind)
+        if (result.AckedOffset(lastOffset) is { } acked)
         {
-            case HandlerResultKind.Ack:
-                Ack(lastOffset);
-                break;
-            case HandlerResultKind.AckAt:
-                Ack(result.Offset);
-                break;
-            case HandlerResultKind.Continue:
-                // Not acknowledged, but no longer holding the window: a later batch's ack covers it.
-                Window.Release(lastOffset);
-                break;
-            case HandlerResultKind.NoAck:
-                // Holds the window until the handler acks through ElsaConsumer.Ack.
-                break;
-            default:
-                throw new InvalidOperationException($"unknown handler result {result}");
+            Ack(acked);
         }
+        else if (result.Kind == HandlerResultKind.Continue)
+        {
+            // Not acknowledged, but no longer holding the window: a later batch's ack covers it.
+            Window.Release(lastOffset);
+        }
+
+        // NoAck holds the window until the handler acks through ElsaConsumer.Ack.
     }
 
     private void Ack(long offset)

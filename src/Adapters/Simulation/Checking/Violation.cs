@@ -45,6 +45,10 @@ public static class ViolationKinds
     /// <summary>A revocation completed without committing acks that arrived before it completed.</summary>
     public const string RevocationDroppedAcks = "revocation-dropped-acks";
 
+    /// <summary>A worker handed a batch to its handler after its member's ownership of the partition had ended (the
+    /// revocation completed, or the partition was lost).</summary>
+    public const string HandledAfterRevocation = "handled-after-revocation";
+
     /// <summary>The machine threw something other than an invariant violation.</summary>
     public const string Crash = "machine-crash";
 }

@@ -357,6 +357,17 @@ internal sealed class SimMember : ICoordinatorClient
         _world.Stats.MessagesHandled++;
     }
 
+    /// <summary>A worker is about to hand a batch to its handler: its member must still own the partition through the
+    /// same ownership the worker was started in (not revoked to completion, not lost).</summary>
+    public void CheckStillOwns(SimWorker worker)
+    {
+        var tp = worker.Partition;
+        if (!_epochs.TryGetValue(tp, out var current) || !ReferenceEquals(current, worker.Epoch) || _lost.Contains(tp))
+        {
+            _world.Violate(ViolationKinds.HandledAfterRevocation, $"member {Index}'s {worker.Id} handed {tp} messages to its handler (generation {worker.Generation}) after the member's ownership of it had ended");
+        }
+    }
+
     public void CrashWorkerOf(TopicPartition tp)
     {
         foreach (var worker in _workers.Values)

@@ -3,8 +3,9 @@ using Elsa.Sim.Core;
 namespace Elsa.Sim.Simulation;
 
 /// <summary>One worker: fetches a partition from the simulated broker in batches, hands each batch to the member's handler
-/// model, and reports deliveries, acks, stops and exits to its member's machine. A stop waits for the batch in hand to
-/// finish (and its ack to be sent), as a GenServer stop waits for the current callback.</summary>
+/// model (or to the user's handler, when the run has one), and reports deliveries, acks, stops and exits to its member's
+/// machine. A stop waits for the batch in hand to finish (and its ack to be sent), as a GenServer stop waits for the
+/// current callback.</summary>
 internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start, OwnershipEpoch epoch)
 {
     private const int MaxBatch = 100;
@@ -18,6 +19,8 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
     private long _position;
     private int _batches;
     private long _lastAckAtMs;
+    private HostedHandler? _handler;
+    private BatchOutcome _handedOver;
 
     public WorkerId Id { get; } = start.Worker;
 
@@ -41,6 +44,16 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
             StartPositionKind.Latest => log.HighWatermark,
             _ => start.Position.Offset,
         };
+        if (World.Options.UserHandler is { } user)
+        {
+            _handler = HostedHandler.Start(user, new HandlerContext(member.Config.Group, Partition, Generation, member.Config.HandlerInitArgs), out var failure);
+            if (failure is not null)
+            {
+                member.AfterDelay(_rng.Between(1, 5), () => FailHandler(failure));
+                return;
+            }
+        }
+
         member.AfterDelay(_rng.Between(1, 5), Fetch);
     }
 
@@ -59,7 +72,11 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
     }
 
     /// <summary>Dies with its member: no message to anyone.</summary>
-    public void Kill() => Alive = false;
+    public void Kill()
+    {
+        Alive = false;
+        _handler?.End();
+    }
 
     /// <summary>Dies on its own and tells its manager.</summary>
     public void Crash(string reason)
@@ -70,6 +87,7 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         }
 
         Alive = false;
+        _handler?.End();
         member.Forget(this);
         member.FromWorker(new GroupEvent.WorkerExited(Id, ExitReason.Crashed(reason)));
     }
@@ -77,6 +95,7 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
     private void Stop()
     {
         Alive = false;
+        _handler?.End();
         member.Forget(this);
         member.FromWorker(new GroupEvent.WorkerStopped(Id));
     }
@@ -116,6 +135,12 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         _busy = true;
         Epoch.MaxDelivered = Math.Max(Epoch.MaxDelivered, last);
         member.Feed(new GroupEvent.MessagesDelivered(Id, first, last));
+        member.CheckStillOwns(this);
+        if (_handler is not null)
+        {
+            HandOver(_handler, first, last);
+        }
+
         member.AfterDelay(_rng.Between(member.Profile.MinLatencyMs, member.Profile.MaxLatencyMs), () => Handled(first, last));
     }
 
@@ -127,28 +152,32 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         }
 
         _busy = false;
-        if (member.TakeHandlerException(Partition))
-        {
-            // The handler throws partway: some of the batch was handled, none of it acked.
-            var handledUpTo = first + _rng.Between(0, last - first) - 1;
-            for (var offset = first; offset <= handledUpTo; offset++)
-            {
-                member.RecordHandled(this, offset);
-            }
-
-            Crash("handler exception");
-            return;
-        }
-
-        for (var offset = first; offset <= last; offset++)
+        var outcome = _handler is null ? ModelOutcome(first, last) : _handedOver;
+        for (var offset = first; offset <= outcome.HandledUpTo; offset++)
         {
             member.RecordHandled(this, offset);
+        }
+
+        if (outcome.Failure is { } failure)
+        {
+            // The crash is the cause of the redeliveries that follow, counted from when it is reported.
+            World.History(Partition).LastCauseMs = World.Timeline.NowMs;
+            Crash(failure);
+            return;
         }
 
         World.Note("handled", $"member {member.Index} {Id} {Partition} {first}..{last}");
         _position = last + 1;
         _batches++;
-        Ack(first, last);
+        if (outcome.Result?.AckedOffset(last) is { } acked)
+        {
+            SendAck(acked);
+        }
+        else if (_handler is null)
+        {
+            Ack(first, last);
+        }
+
         if (_stopRequested)
         {
             Stop();
@@ -157,6 +186,56 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         {
             member.AfterDelay(_rng.Between(0, 2), Fetch);
         }
+    }
+
+    /// <summary>The handler model's batch: handled whole, unless an armed handler exception makes it throw partway
+    /// (some of the batch handled, none of it acked).</summary>
+    private BatchOutcome ModelOutcome(long first, long last) =>
+        member.TakeHandlerException(Partition)
+            ? new BatchOutcome(first + _rng.Between(0, last - first) - 1, null, "handler exception")
+            : new BatchOutcome(last, null, null);
+
+    /// <summary>The user's handler gets the batch now, at the simulated moment it was fetched; its result is applied when
+    /// the batch's virtual latency has passed. An armed handler exception hands it only a prefix and then fails.</summary>
+    private void HandOver(HostedHandler handler, long first, long last)
+    {
+        if (member.TakeHandlerException(Partition))
+        {
+            var handledUpTo = first + _rng.Between(0, last - first) - 1;
+            string? failure = null;
+            if (handledUpTo >= first)
+            {
+                handler.Handle(Messages(first, handledUpTo), out failure);
+            }
+
+            _handedOver = new BatchOutcome(failure is null ? handledUpTo : first - 1, null, failure ?? "handler exception");
+            return;
+        }
+
+        // On the handler's own exception, which messages it finished is unknown, so none count as handled.
+        var result = handler.Handle(Messages(first, last), out var thrown);
+        _handedOver = new BatchOutcome(thrown is null ? last : first - 1, result, thrown);
+    }
+
+    private ConsumedMessage[] Messages(long first, long last)
+    {
+        var content = World.Options.UserHandler!.Content;
+        var messages = new ConsumedMessage[checked((int)(last - first + 1))];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var offset = first + i;
+            var (key, value) = content(Partition, offset);
+            messages[i] = new ConsumedMessage(Partition.Topic, Partition.Partition, offset, UserHandler.TimestampEpochMs + offset, key, value, Generation);
+        }
+
+        return messages;
+    }
+
+    /// <summary>The handler failed to start: the worker crashes before fetching anything.</summary>
+    private void FailHandler(string failure)
+    {
+        World.History(Partition).LastCauseMs = World.Timeline.NowMs;
+        Crash(failure);
     }
 
     private void Ack(long first, long last)
@@ -196,4 +275,8 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
     }
 
     private void SendAck(long offset) => member.FromWorker(new GroupEvent.Acked(Partition.Topic, Partition.Partition, Generation, offset));
+
+    /// <summary>What became of a batch: the offsets handled up to, the handler's result when it returned one, and the
+    /// failure when it threw.</summary>
+    private readonly record struct BatchOutcome(long HandledUpTo, HandlerResult? Result, string? Failure);
 }

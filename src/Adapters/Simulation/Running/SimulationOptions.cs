@@ -52,6 +52,10 @@ public sealed record SimulationOptions
     /// Tests pass wrappers that plant known bugs.</summary>
     public Func<GroupConfig, IGroupMachine> MachineFactory { get; init; } = config => new GroupMachine(config);
 
+    /// <summary>A user's handler that every worker runs instead of the simulated handler model, or null for the model.
+    /// Set by the handler test kit (Elsa.Sim.Testing).</summary>
+    internal UserHandler? UserHandler { get; init; }
+
     /// <summary>Every problem with these options; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

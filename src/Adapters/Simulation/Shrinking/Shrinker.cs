@@ -15,6 +15,13 @@ public static class Shrinker
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(failing);
+        return Shrink(options, failing, plan => Simulator.Run(options, failing.Seed, plan), maxRuns);
+    }
+
+    /// <summary>Shrinks with a caller's way of running a candidate plan (the handler test kit's runs judge properties
+    /// that span more than one run).</summary>
+    internal static ShrinkResult Shrink(SimulationOptions options, SimulationResult failing, Func<FaultPlan, SimulationResult> rerun, int maxRuns)
+    {
         if (failing.Violation is null)
         {
             throw new ArgumentException("only a failing run can be shrunk", nameof(failing));
@@ -32,7 +39,7 @@ public static class Shrinker
             }
 
             runs++;
-            var candidate = Simulator.Run(options, failing.Seed, failing.Plan.WithSchedule(schedule));
+            var candidate = rerun(failing.Plan.WithSchedule(schedule));
             if (candidate.Violation?.Kind != kind)
             {
                 return false;

@@ -1,0 +1,91 @@
+using Elsa.Sim.Core;
+using Elsa.Sim.Simulation;
+
+namespace Elsa.Sim.Testing;
+
+/// <summary>How the kit runs a handler: the group's shape, which seeds, which faults, what the messages hold.</summary>
+public sealed record HandlerTestOptions
+{
+    /// <summary>The faults the kit injects by default: every kind except retention (<see cref="FaultKind.FetchOutOfRange"/>
+    /// deletes messages, so a run with it legitimately handles fewer of them than one without) and
+    /// <see cref="FaultKind.AckBeyondDelivered"/> (which models a bug in the simulator's own handler model).</summary>
+    public static IReadOnlyList<FaultKind> DefaultFaults { get; } =
+        [.. SimulationOptions.AllFaults.Where(f => f is not (FaultKind.FetchOutOfRange or FaultKind.AckBeyondDelivered))];
+
+    /// <summary>The default group: 3 members on one topic of 4 partitions, 40 virtual seconds of production (up to 10
+    /// messages per second per partition) with faults starting in its first 20 (each lasts at most 20), then up to 60
+    /// quiet seconds to drain.</summary>
+    public static SimulationOptions DefaultShape { get; } = new()
+    {
+        Members = 3,
+        Topics = 1,
+        PartitionsPerTopic = 4,
+        FaultWindowMs = 40_000,
+        QuietWindowMs = 60_000,
+        MaxMessagesPerSecond = 10,
+        Faults = DefaultFaults,
+    };
+
+    /// <summary>The simulated group each run uses. Default <see cref="DefaultShape"/>.</summary>
+    public SimulationOptions Shape { get; init; } = DefaultShape;
+
+    /// <summary>The first seed. Default 1.</summary>
+    public ulong FirstSeed { get; init; } = 1;
+
+    /// <summary>How many consecutive seeds to run. Default 100.</summary>
+    public int Seeds { get; init; } = 100;
+
+    /// <summary>A fault plan for every seed instead of the one each seed draws (for FsCheck-generated schedules), or
+    /// null. Default null.</summary>
+    public FaultPlan? Plan { get; init; }
+
+    /// <summary>A bound on the runs spent shrinking a failure. Default 200.</summary>
+    public int MaxShrinkRuns { get; init; } = 200;
+
+    /// <summary>What the message at an offset of a partition holds. It must depend only on its arguments, so that runs
+    /// with and without faults see the same messages. Default <see cref="DefaultContent"/>.</summary>
+    public Func<TopicPartition, long, MessageBody> Content { get; init; } = DefaultContent;
+
+    /// <summary>The default messages: UTF-8 key <c>account-N</c> (N in 0..4) and UTF-8 value an amount in 1..100, both
+    /// derived from the partition and offset.</summary>
+    public static MessageBody DefaultContent(TopicPartition partition, long offset)
+    {
+        var account = (offset + partition.Partition) % 5;
+        var amount = 1 + ((offset * 7) + (partition.Partition * 13)) % 100;
+        return MessageBody.Utf8($"account-{account}", amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Throws one <see cref="InvalidConfigurationException"/> naming every problem, if there are any.</summary>
+    public void EnsureValid()
+    {
+        var problems = new List<string>();
+        if (Shape is null)
+        {
+            problems.Add("shape must not be null");
+        }
+        else
+        {
+            problems.AddRange(Shape.Validate());
+        }
+
+        if (Seeds < 1)
+        {
+            problems.Add($"seeds must be at least 1 (was {Seeds})");
+        }
+
+        if (MaxShrinkRuns < 0)
+        {
+            problems.Add($"max shrink runs must not be negative (was {MaxShrinkRuns})");
+        }
+
+        if (Content is null)
+        {
+            problems.Add("content must not be null");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidConfigurationException(problems);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Elsa.Sim.Properties.Tests.Simulation.PlantedBugs;
+using Elsa.Sim.Simulation;
+using Elsa.Sim.Testing;
+using Xunit.Abstractions;
+
+namespace Elsa.Sim.Properties.Tests.Kit;
+
+/// <summary>The handler test kit, tested on handlers with known behaviour: a correct one passes every property, a
+/// planted idempotence bug is found and shrunk to a short story that replays, a handler that never acks breaks
+/// at-least-once, and each property reports only its own violations.</summary>
+public sealed class HandlerTestKitTests(ITestOutputHelper output)
+{
+    private static readonly HandlerTestOptions FewSeeds = new() { Seeds = 20 };
+
+    [Fact]
+    public void A_deduplicating_handler_passes_at_least_once_idempotence_and_no_handling_after_revocation()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t), FewSeeds);
+
+        var results = new[] { kit.AtLeastOnce(), kit.IdempotentUnderRedelivery(t => t.Describe()), kit.NoHandlingAfterRevocation() };
+
+        foreach (var result in results)
+        {
+            output.WriteLine(result.ToString());
+            Assert.True(result.Passed, result.ToString());
+            Assert.Equal(FewSeeds.Seeds, result.SeedsRun);
+        }
+    }
+
+    [Fact]
+    public void The_user_handler_is_what_runs_and_it_sees_every_message()
+    {
+        Tally? last = null;
+        var kit = new HandlerTestKit<Tally>(() => last = new Tally(), t => new DedupingTallyHandler(t), FewSeeds with { Seeds = 1 });
+
+        var result = kit.AtLeastOnce();
+
+        Assert.True(result.Passed, result.ToString());
+        Assert.NotNull(last);
+        Assert.True(last.Batches > 0, "the handler was never called");
+        Assert.True(last.Applied.Count > 100, $"only {last.Applied.Count} messages reached the handler");
+    }
+
+    [Fact]
+    public void A_handler_that_throws_crashes_its_worker_which_is_restarted_so_every_message_is_still_handled()
+    {
+        var tallies = new List<Tally>();
+        var kit = new HandlerTestKit<Tally>(() => { var t = new Tally(); tallies.Add(t); return t; }, t => new SometimesThrowingTallyHandler(t), FewSeeds);
+
+        var atLeastOnce = kit.AtLeastOnce();
+        var idempotent = kit.IdempotentUnderRedelivery(t => t.Describe());
+
+        Assert.True(atLeastOnce.Passed, atLeastOnce.ToString());
+        Assert.True(idempotent.Passed, idempotent.ToString());
+        Assert.True(tallies.Sum(t => t.Throws) > 0, "no handler ever threw");
+        Assert.True(tallies.Sum(t => t.Inits) >= 5, "no handler ever failed to initialise");
+    }
+
+    [Fact]
+    public void A_handler_that_counts_redelivered_messages_again_is_found_and_shrunk_to_a_short_story_that_replays()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DoubleCountingTallyHandler(t));
+
+        var result = kit.IdempotentUnderRedelivery(t => t.Describe());
+
+        output.WriteLine(result.ToString());
+        Assert.False(result.Passed);
+        Assert.Equal(HandlerTestKit<Tally>.NotIdempotent, result.Shrunk!.Minimal.Violation!.Kind);
+        Assert.InRange(result.ShrunkLength!.Value, 0, 5);
+        Assert.Contains($"seed {result.FailingSeed}", result.Story, StringComparison.Ordinal);
+        var replay = kit.IdempotentUnderRedelivery(t => t.Describe(),
+            options: kit.Options with { FirstSeed = result.FailingSeed!.Value, Seeds = 1, Plan = result.Shrunk.Minimal.Plan });
+        Assert.False(replay.Passed, "the shrunk schedule does not fail again");
+        Assert.True(kit.AtLeastOnce(FewSeeds).Passed, "double counting is not an at-least-once problem");
+    }
+
+    [Fact]
+    public void A_handler_that_never_acks_breaks_at_least_once_but_not_the_revocation_property()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new NeverAckingHandler(t), FewSeeds with { Seeds = 2, MaxShrinkRuns = 20 });
+
+        var atLeastOnce = kit.AtLeastOnce();
+        var revocation = kit.NoHandlingAfterRevocation();
+
+        output.WriteLine(atLeastOnce.ToString());
+        Assert.False(atLeastOnce.Passed);
+        Assert.Equal(ViolationKinds.Liveness, atLeastOnce.Failure!.Violation!.Kind);
+        Assert.True(revocation.Passed, revocation.ToString());
+    }
+
+    [Fact]
+    public void A_manager_that_revokes_without_stopping_workers_is_caught_handing_batches_after_revocation()
+    {
+        var planted = HandlerTestOptions.DefaultShape with { MachineName = nameof(RevokesWithoutStoppingWorkers), MachineFactory = c => new RevokesWithoutStoppingWorkers(c) };
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t), new HandlerTestOptions { Shape = planted, Seeds = 50 });
+
+        var result = kit.NoHandlingAfterRevocation();
+
+        output.WriteLine(result.ToString());
+        Assert.False(result.Passed);
+        Assert.Equal(ViolationKinds.HandledAfterRevocation, result.Shrunk!.Minimal.Violation!.Kind);
+        var real = kit.NoHandlingAfterRevocation(kit.Options with
+        {
+            Shape = HandlerTestOptions.DefaultShape, FirstSeed = result.FailingSeed!.Value, Seeds = 1, Plan = result.Shrunk.Minimal.Plan,
+        });
+        Assert.True(real.Passed, $"the real machine fails the shrunk run too: {real}");
+    }
+
+    [Fact]
+    public void Check_variants_throw_with_the_seed_and_the_story()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DoubleCountingTallyHandler(t));
+
+        var thrown = Assert.Throws<HandlerPropertyException>(() => kit.CheckIdempotentUnderRedelivery(t => t.Describe()));
+
+        Assert.Contains($"FAILED at seed {thrown.Result.FailingSeed}", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains(thrown.Result.Story!, thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_with_every_problem_named()
+    {
+        var bad = new HandlerTestOptions { Seeds = 0, MaxShrinkRuns = -1, Shape = HandlerTestOptions.DefaultShape with { Members = 0 } };
+
+        var thrown = Assert.Throws<InvalidConfigurationException>(() => new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t), bad));
+
+        Assert.Equal(3, thrown.Problems.Count);
+    }
+}

@@ -21,6 +21,12 @@ internal static class ExploreCommand
             Description = $"Write a JSONL trace of every failing seed (and, with --seed, of that seed) to this folder. The first failure's shrunk trace goes here too (default ./{TraceFiles.DefaultDirectory} when a violation happens).",
             HelpName = "dir",
         };
+        var html = new Option<string?>("--html")
+        {
+            Description = "On a violation, write the first failing seed's shrunk run as a self-contained HTML timeline to this " +
+                "file (with --seed, the seed's run, failing or not).",
+            HelpName = "file",
+        };
         var command = new Command(
             "explore",
             "Run many seeds of the simulated group in parallel, check every property, and summarize. On a violation, shrink " +
@@ -29,6 +35,7 @@ internal static class ExploreCommand
         seeds.AddTo(command);
         shape.AddTo(command);
         command.Add(traceDir);
+        command.Add(html);
         command.SetAction(parse =>
         {
             var problems = new List<string>();
@@ -40,19 +47,25 @@ internal static class ExploreCommand
                 TraceFiles.Prepare(directory, isDirectory: true, problems);
             }
 
+            var htmlPath = parse.GetValue(html);
+            if (htmlPath is not null)
+            {
+                TraceFiles.Prepare(htmlPath, isDirectory: false, problems);
+            }
+
             return problems.Count > 0
                 ? Usage.Fail(io.Error, command.Name, problems)
-                : Run(io, range, options, directory);
+                : Run(io, range, options, directory, htmlPath);
         });
         return command;
     }
 
-    private static int Run(Io io, SeedRange range, SimulationOptions options, string? traceDir)
+    private static int Run(Io io, SeedRange range, SimulationOptions options, string? traceDir, string? htmlPath)
     {
         var console = io.Console;
         Banner.Print(console, range.Describe(), options, "drawn from each seed");
         var result = range.Single
-            ? RunOne(io, range.First, options, traceDir)
+            ? RunOne(io, range.First, options, traceDir, htmlPath)
             : ExploreProgress.Show(console, range.Count, progress => Explorer.Explore(options, range.First, range.Count, progress));
         console.WriteLine();
         SummaryTable.Render(console, result, options);
@@ -73,16 +86,32 @@ internal static class ExploreCommand
         }
 
         var first = result.Failures[0];
-        FailureReport.ShrinkAndRecord(console, options, first, TraceFiles.ShrunkForSeed(traceDir ?? TraceFiles.DefaultDirectory, first.Seed));
+        var shrunk = TraceFiles.ShrunkForSeed(traceDir ?? TraceFiles.DefaultDirectory, first.Seed);
+        FailureReport.ShrinkAndRecord(console, options, first, shrunk);
+        if (htmlPath is not null && !range.Single)
+        {
+            TimelineFiles.Write(console, shrunk, htmlPath);
+        }
+
         return ExitCodes.Violation;
     }
 
     // One seed: recorded when a trace folder is given, hashed either way, so its line can be compared with a replay.
-    private static ExplorationResult RunOne(Io io, ulong seed, SimulationOptions options, string? traceDir)
+    private static ExplorationResult RunOne(Io io, ulong seed, SimulationOptions options, string? traceDir, string? htmlPath)
     {
         var wall = Stopwatch.StartNew();
         var path = traceDir is null ? null : TraceFiles.ForSeed(traceDir, seed);
-        var result = path is null ? TraceFiles.Hash(options, seed, null) : TraceFiles.Record(options, seed, null, path);
+        var result = (path, htmlPath) switch
+        {
+            (null, null) => TraceFiles.Hash(options, seed, null),
+            (null, { } html) => TimelineFiles.RecordAndWrite(io.Console, options, seed, null, html),
+            ({ } trace, _) => TraceFiles.Record(options, seed, null, trace),
+        };
+        if (path is not null && htmlPath is not null)
+        {
+            TimelineFiles.Write(io.Console, path, htmlPath);
+        }
+
         wall.Stop();
         io.Console.WriteLine($"seed {seed}: {result.Verdict}");
         io.Console.WriteLine($"trace hash: {result.TraceHash}");

@@ -22,6 +22,13 @@ internal static class ReplayCommand
         };
         var seed = new Option<ulong?>("--seed") { Description = "Replay this seed with the shape options instead of a trace file." };
         var output = new Option<string?>("--out") { Description = "Write the replayed trace to this file.", HelpName = "file" };
+        var html = new Option<string?>("--html")
+        {
+            Description = "Write the run's timeline to this self-contained HTML file: members and partitions as lanes over virtual " +
+                "time, generations, worker starts and stops, acks, commits, faults, and the violation. For a trace file it draws " +
+                "the run the file recorded.",
+            HelpName = "file",
+        };
         var command = new Command(
             "replay",
             "Run a trace file's seed and fault plan again (or --seed with the shape options), print the verdict and the trace " +
@@ -32,6 +39,7 @@ internal static class ReplayCommand
             trace,
             seed,
             output,
+            html,
         };
         shape.AddTo(command);
         command.SetAction(parse =>
@@ -43,6 +51,12 @@ internal static class ReplayCommand
             if (outPath is not null)
             {
                 TraceFiles.Prepare(outPath, isDirectory: false, problems);
+            }
+
+            var htmlPath = parse.GetValue(html);
+            if (htmlPath is not null)
+            {
+                TraceFiles.Prepare(htmlPath, isDirectory: false, problems);
             }
 
             if ((path is null) == (seedValue is null))
@@ -59,16 +73,16 @@ internal static class ReplayCommand
                 }
 
                 var input = TraceInput.Read(path, problems);
-                return problems.Count > 0 || input is null ? Usage.Fail(io.Error, command.Name, problems) : ReplayFile(io, input, outPath);
+                return problems.Count > 0 || input is null ? Usage.Fail(io.Error, command.Name, problems) : ReplayFile(io, input, outPath, htmlPath);
             }
 
             var options = shape.Read(parse, problems);
-            return problems.Count > 0 ? Usage.Fail(io.Error, command.Name, problems) : ReplaySeed(io, options, seedValue!.Value, outPath);
+            return problems.Count > 0 ? Usage.Fail(io.Error, command.Name, problems) : ReplaySeed(io, options, seedValue!.Value, outPath, htmlPath);
         });
         return command;
     }
 
-    private static int ReplayFile(Io io, TraceInput input, string? outPath)
+    private static int ReplayFile(Io io, TraceInput input, string? outPath, string? htmlPath)
     {
         var console = io.Console;
         var header = input.Header;
@@ -78,8 +92,13 @@ internal static class ReplayCommand
             console.WriteLine(warning);
         }
 
-        // Hash the file before running: --out may name the same file.
+        // Hash (and draw) the file before running: --out may name the same file.
         var fileHash = TraceSink.HashFile(input.Path);
+        if (htmlPath is not null)
+        {
+            TimelineFiles.Write(console, input.Path, htmlPath);
+        }
+
         var result = Run(input.Options, header.Seed, header.Plan, outPath);
         var matches = result.TraceHash == fileHash;
         console.WriteLine($"verdict:      {result.Verdict}");
@@ -90,11 +109,25 @@ internal static class ReplayCommand
         return !matches ? ExitCodes.ReplayDiffers : result.Passed ? ExitCodes.Passed : ExitCodes.Violation;
     }
 
-    private static int ReplaySeed(Io io, SimulationOptions options, ulong seed, string? outPath)
+    private static int ReplaySeed(Io io, SimulationOptions options, ulong seed, string? outPath, string? htmlPath)
     {
         var console = io.Console;
         Banner.Print(console, $"SEED={seed}", options, "drawn from the seed");
-        var result = Run(options, seed, null, outPath);
+        SimulationResult result;
+        if (htmlPath is null)
+        {
+            result = Run(options, seed, null, outPath);
+        }
+        else if (outPath is null)
+        {
+            result = TimelineFiles.RecordAndWrite(console, options, seed, null, htmlPath);
+        }
+        else
+        {
+            result = TraceFiles.Record(options, seed, null, outPath);
+            TimelineFiles.Write(console, outPath, htmlPath);
+        }
+
         console.WriteLine($"verdict:      {result.Verdict}");
         console.WriteLine($"replay hash:  {result.TraceHash}");
         Wrote(io, outPath);

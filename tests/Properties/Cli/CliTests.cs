@@ -125,6 +125,33 @@ public sealed partial class CliTests : IDisposable
         Assert.Contains("does not exist", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Replay_with_html_writes_a_self_contained_timeline_of_the_seed()
+    {
+        var page = Path.Combine(_directory, "seed-5.html");
+
+        var run = Run("replay", "--seed", "5", "--html", page);
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains($"timeline: {page}", run.Output, StringComparison.Ordinal);
+        var html = File.ReadAllText(page);
+        Assert.Contains("data-lane=\"member:2\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-lane=\"partition:topic-1/5\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explore_of_one_seed_with_html_writes_that_seeds_timeline()
+    {
+        var page = Path.Combine(_directory, "explore-5.html");
+
+        var run = Run("explore", "--seed", "5", "--html", page);
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains("verdict: pass", File.ReadAllText(page), StringComparison.Ordinal);
+    }
+
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
         using var output = new StringWriter();

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace Elsa.Sim.Properties.Tests.Timeline;
+
+/// <summary>Headless Chromium for the timeline test (Debian's <c>chromium</c> package; <c>.ci/run</c> installs it). Each
+/// call gets an empty profile and is killed if it runs past <see cref="Limit"/>.</summary>
+internal static class Chromium
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
+    private static readonly string[] Flags =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    /// <summary>Takes a screenshot of <paramref name="page"/> into <paramref name="png"/>.</summary>
+    public static void Screenshot(string page, string png, int width, int height) =>
+        Run([$"--window-size={width},{height}", $"--screenshot={png}", new Uri(page).AbsoluteUri]);
+
+    /// <summary>The page's DOM after Chromium loaded and laid it out.</summary>
+    public static string DumpDom(string page) => Run(["--dump-dom", new Uri(page).AbsoluteUri]);
+
+    private static string Run(IEnumerable<string> arguments)
+    {
+        var binary = Find() ?? throw new InvalidOperationException(
+            "Chromium is not installed: the timeline test needs it (apt-get install chromium; .ci/run does this)");
+        var profile = Directory.CreateTempSubdirectory("elsa-sim-chromium-");
+        try
+        {
+            var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in Flags.Append($"--user-data-dir={profile.FullName}").Concat(arguments))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(Limit))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"Chromium did not finish within {Limit.TotalSeconds} s");
+            }
+
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Chromium exited with {process.ExitCode}: {error.Result}");
+            }
+
+            return output.Result;
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
+    private static string? Find() =>
+        new[] { "chromium", "chromium-browser", "google-chrome" }
+            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,91 @@
+using Elsa.Sim.Simulation;
+
+namespace Elsa.Sim.Properties.Tests.Timeline;
+
+public sealed class TimelineBuilderTests
+{
+    [Fact]
+    public void A_failing_runs_timeline_has_a_lane_per_member_and_partition_and_places_the_violation_on_the_lanes_it_names()
+    {
+        using var trace = new FailingRunTrace();
+
+        var timeline = TimelineBuilder.FromFile(trace.Path);
+
+        Assert.Equal(3, timeline.Members);
+        Assert.Equal(3 + 12, timeline.Lanes.Count);
+        Assert.Equal(["member:0", "member:1", "member:2"], timeline.Lanes.Take(3).Select(l => l.Id));
+        Assert.Contains(timeline.Lanes, l => l.Id == "partition:topic-1/5");
+        var violation = Assert.IsType<TimelineViolation>(timeline.Violation);
+        Assert.Equal(trace.Result.Violation!.ToString(), violation.Text);
+        Assert.Equal(trace.Result.Violation.AtMs, violation.AtMs);
+        Assert.NotEmpty(violation.LaneIds);
+        Assert.All(violation.LaneIds, id => Assert.Contains(timeline.Lanes, l => l.Id == id));
+    }
+
+    [Fact]
+    public void Every_partition_lane_shows_its_workers_acks_and_commits_within_the_run()
+    {
+        using var trace = new FailingRunTrace();
+
+        var timeline = TimelineBuilder.FromFile(trace.Path);
+
+        var partitions = timeline.Lanes.Where(l => l.Id.StartsWith("partition:", StringComparison.Ordinal)).ToArray();
+        Assert.All(partitions, lane =>
+        {
+            Assert.NotEmpty(lane.Spans);
+            Assert.All(lane.Spans, span =>
+            {
+                Assert.InRange(span.Member, 0, 2);
+                Assert.True(span.StartMs <= span.EndMs && span.EndMs <= timeline.EndMs, $"{lane.Id}: {span.Detail}");
+            });
+            Assert.Contains(lane.Marks, m => m.Kind == TimelineMarkKind.WorkerStart);
+        });
+        Assert.Contains(partitions.SelectMany(l => l.Marks), m => m.Kind == TimelineMarkKind.Ack);
+        Assert.All(timeline.Lanes.Take(3), lane => Assert.Contains(lane.Marks, m => m.Kind == TimelineMarkKind.Generation));
+    }
+
+    [Fact]
+    public void A_passing_run_with_faults_shows_commits_crashes_and_faults_and_no_violation()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"elsa-sim-passing-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            using (var sink = TraceSink.ToFile(path))
+            {
+                Assert.True(Simulator.Run(new SimulationOptions(), seed: 5, plan: null, trace: sink).Passed);
+            }
+
+            var timeline = TimelineBuilder.FromFile(path);
+
+            Assert.Null(timeline.Violation);
+            Assert.Equal("pass", timeline.Verdict);
+            Assert.Contains(timeline.Lanes.SelectMany(l => l.Marks), m => m.Kind == TimelineMarkKind.Commit);
+            Assert.Contains(timeline.Lanes.SelectMany(l => l.Marks), m => m.Kind == TimelineMarkKind.WorkerCrash);
+            Assert.Contains(timeline.Lanes.SelectMany(l => l.Marks), m => m.Kind == TimelineMarkKind.Fault);
+            Assert.DoesNotContain("id=\"violation\"", TimelineHtml.Render(timeline), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_line_that_is_not_json_is_reported_with_its_number()
+    {
+        var error = Assert.Throws<FormatException>(() => TimelineBuilder.FromLines(["{\"t\":1,\"verdict\":\"pass\"}", "not json"]));
+
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_from_the_trace_is_escaped_in_the_page()
+    {
+        var timeline = TimelineBuilder.FromLines(["{\"t\":5,\"fault\":\"<script>alert(1)</script>\"}", "{\"t\":9,\"verdict\":\"pass\"}"]);
+
+        var html = TimelineHtml.Render(timeline);
+
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+    }
+}

@@ -162,17 +162,7 @@ internal sealed class PartitionWorker
     {
         try
         {
-            switch (handler)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-                default:
-                    break;
-            }
+            await HandlerDisposal.DisposeAsync(handler);
         }
 #pragma warning disable CA1031 // A handler that fails to dispose must not keep its worker from reporting its end.
         catch (Exception e)

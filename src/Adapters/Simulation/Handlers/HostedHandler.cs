@@ -58,19 +58,6 @@ internal sealed class HostedHandler
     private static void Dispose(IMessageHandler? handler)
     {
         // A handler that fails to dispose must not keep its worker from reporting its end.
-        _ = Run(() =>
-        {
-            switch (handler)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-                default:
-                    break;
-            }
-        });
+        _ = Run(() => HandlerDisposal.DisposeAsync(handler).AsTask().GetAwaiter().GetResult());
     }
 }

@@ -76,10 +76,11 @@ public sealed class GroupMachine : IGroupMachine
         // An offset must leave room for "offset + 1" (Kafka's next offset) without overflow.
         private const long MaxOffset = long.MaxValue - 1;
 
-        private readonly List<GroupEffect> _effects = [];
+        // Created at the first effect: most steps (acks, deliveries) emit none, and a step should not allocate for nothing.
+        private List<GroupEffect>? _effects;
         private GroupState _s = state;
 
-        public Transition Finish() => new(_s, new ValueList<GroupEffect>(_effects));
+        public Transition Finish() => new(_s, _effects is null ? ValueList<GroupEffect>.Empty : new ValueList<GroupEffect>(_effects));
 
         // ---- assignments -------------------------------------------------------------------------------------------
 
@@ -634,7 +635,7 @@ public sealed class GroupMachine : IGroupMachine
 
         private void Put(PartitionState p) => _s = _s with { Partitions = _s.Partitions.SetItem(p.Partition, p) };
 
-        private void Emit(GroupEffect effect) => _effects.Add(effect);
+        private void Emit(GroupEffect effect) => (_effects ??= []).Add(effect);
 
         private void Diagnose(DiagnosticKind kind, string detail) => Emit(new GroupEffect.Diagnostic(kind, detail));
     }

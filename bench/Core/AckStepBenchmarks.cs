@@ -47,4 +47,14 @@ public class AckStepBenchmarks
         // Each ack steps from the same base state, so every one is accepted (forward, within what was delivered).
         return _machine.Step(_state, new GroupEvent.Acked(GroupStates.Topic, _partition.Partition, 1, _offset)).State;
     }
+
+    [Benchmark]
+    public GroupState MachineAckChecked()
+    {
+        // What the Kafka adapter's loop does per ack: the step, then every invariant over the new state.
+        _offset = _offset == Delivered ? 0 : _offset + 1;
+        var transition = _machine.Step(_state, new GroupEvent.Acked(GroupStates.Topic, _partition.Partition, 1, _offset));
+        GroupInvariants.Check(_state, transition);
+        return transition.State;
+    }
 }

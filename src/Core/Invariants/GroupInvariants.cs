@@ -54,14 +54,26 @@ public static class GroupInvariants
         CheckCommittedMonotonic(before, transition.State);
     }
 
+    /// <summary>Checks only what a transition asks the world to do, against the states around it: workers start only
+    /// after their predecessor stopped and only in the current generation of an active manager; commits carry the current
+    /// generation, stay within acks, never go backwards and never name a lost partition. Its cost is proportional to the
+    /// effects, not to the partitions, so a production host can afford it after every step; <see cref="Check"/> adds the
+    /// scan of the whole state that tests and the simulator run.</summary>
+    /// <exception cref="InvariantViolationException">On the first condition that does not hold.</exception>
+    public static void CheckEffects(GroupState before, Transition transition)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        CheckEffects(before, transition.State, transition.Effects);
+    }
+
     /// <summary>Checks one state on its own.</summary>
     /// <exception cref="InvariantViolationException">On the first condition that does not hold.</exception>
     public static void CheckState(GroupState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        foreach (var p in state.Partitions.Values)
+        // The dictionaries' struct enumerators, not .Values: this runs after every step, in the Kafka host too.
+        foreach (var (tp, p) in state.Partitions)
         {
-            var tp = p.Partition;
             if (p.Worker is not null && p.StoppingWorker is not null)
             {
                 throw Violation(Names.OneWorkerPerPartition, $"{tp} has live worker {p.Worker} while {p.StoppingWorker} has not stopped (generation {state.GenerationId})");
@@ -85,16 +97,8 @@ public static class GroupInvariants
                 }
             }
 
-            foreach (var id in new[] { p.Worker, p.StoppingWorker })
-            {
-                if (id is { } w)
-                {
-                    if (!(state.Workers.TryGetValue(w, out var indexed) && indexed == tp))
-                    {
-                        throw Violation(Names.WorkerIndexConsistent, $"{tp} names worker {w}, which the index does not map to {tp}");
-                    }
-                }
-            }
+            CheckIndexed(state, tp, p.Worker);
+            CheckIndexed(state, tp, p.StoppingWorker);
 
             if (!(state.GenerationId is { } current && p.OwnedSinceGeneration <= current))
             {
@@ -116,8 +120,21 @@ public static class GroupInvariants
         }
     }
 
+    private static void CheckIndexed(GroupState state, TopicPartition tp, WorkerId? worker)
+    {
+        if (worker is { } w && !(state.Workers.TryGetValue(w, out var indexed) && indexed == tp))
+        {
+            throw Violation(Names.WorkerIndexConsistent, $"{tp} names worker {w}, which the index does not map to {tp}");
+        }
+    }
+
     private static void CheckEffects(GroupState before, GroupState after, ValueList<GroupEffect> effects)
     {
+        if (effects.Count == 0)
+        {
+            return;
+        }
+
         var started = new HashSet<TopicPartition>();
         foreach (var effect in effects)
         {
@@ -210,14 +227,14 @@ public static class GroupInvariants
 
     private static void CheckCommittedMonotonic(GroupState before, GroupState after)
     {
-        foreach (var was in before.Partitions.Values)
+        foreach (var (tp, was) in before.Partitions)
         {
-            if (was.CommittedOffset is { } committed && after.Partitions.TryGetValue(was.Partition, out var now) &&
+            if (was.CommittedOffset is { } committed && after.Partitions.TryGetValue(tp, out var now) && !ReferenceEquals(was, now) &&
                 now.OwnedSinceGeneration == was.OwnedSinceGeneration)
             {
                 if (!(now.CommittedOffset is { } next && next >= committed))
                 {
-                    throw Violation(Names.CommitsMonotonic, $"{was.Partition}'s committed offset went from {committed} to {(now.CommittedOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")} in generation {after.GenerationId}");
+                    throw Violation(Names.CommitsMonotonic, $"{tp}'s committed offset went from {committed} to {(now.CommittedOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")} in generation {after.GenerationId}");
                 }
             }
         }

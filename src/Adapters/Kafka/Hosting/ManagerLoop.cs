@@ -10,10 +10,10 @@ namespace Elsa.Sim.Kafka.Hosting;
 // -------------------
 // The group manager is the pure GroupMachine (an IGroupMachine, so systematic tests can plant a bug); this loop is its
 // only caller. Every input (worker reports, acks, callback results, commit outcomes, rebalances, ticks) arrives as a
-// HostItem on one queue and is handled by one task, one at a time: Step, check the invariants, publish the state,
-// execute the effects in order. Nothing here blocks: effects that take time (user callbacks, commits, workers) run
-// elsewhere and report back through the queue, exactly as the machine expects ("every result of an effect comes back
-// as an event").
+// HostItem on one queue and is handled by one task, one at a time: Step, check its effects against the invariants,
+// publish the state, execute the effects in order. Nothing here blocks: effects that take time (user callbacks,
+// commits, workers) run elsewhere and report back through the queue, exactly as the machine expects ("every result of
+// an effect comes back as an event").
 //
 // Two rebalance callbacks wait on the consume thread for this loop:
 // - an assignment waits (AssignmentGate) until each assigned partition has a worker and a start position, or cannot get
@@ -183,7 +183,9 @@ internal sealed class ManagerLoop : IDisposable
         try
         {
             transition = _machine.Step(before, @event);
-            GroupInvariants.Check(before, transition);
+            // The effects only: a whole-state scan after every step costs O(partitions) per ack (docs/benchmarks.md);
+            // the simulator and the property tests run the full check after every step instead.
+            GroupInvariants.CheckEffects(before, transition);
         }
 #pragma warning disable CA1031 // A throwing machine is our bug: the consumer fails loudly instead of going on unchecked.
         catch (Exception e)

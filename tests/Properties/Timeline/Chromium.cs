@@ -6,7 +6,16 @@ namespace Elsa.Sim.Properties.Tests.Timeline;
 /// call gets an empty profile and is killed if it runs past <see cref="Limit"/>.</summary>
 internal static class Chromium
 {
+    /// <summary>Set (to 1) where Chromium must be present, as in CI: its absence then fails the test instead of skipping it.</summary>
+    public const string RequiredVariable = "ELSA_SIM_REQUIRE_CHROMIUM";
+
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
+    /// <summary>Whether a Chromium binary is on the PATH.</summary>
+    public static bool IsInstalled => Find() is not null;
+
+    /// <summary>Whether this machine must have Chromium (CI).</summary>
+    public static bool IsRequired => Environment.GetEnvironmentVariable(RequiredVariable) == "1";
 
     private static readonly string[] Flags =
     [

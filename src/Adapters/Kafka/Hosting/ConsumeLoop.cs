@@ -32,6 +32,13 @@ internal sealed class ConsumeLoop(
     // Transient coordinator errors while reading committed offsets are retried this often before the rebalance fails.
     private const int CommittedAttempts = 3;
 
+    // librdkafka's poll cannot be woken from another thread, so one Consume waits at most this long whatever the poll
+    // timeout: a stop or a restarted worker's seek is noticed within it (Confluent.Kafka's cancellable Consume polls in
+    // slices of the same length). An idle consumer wakes ten times a second for nothing, which costs nothing measurable.
+    private static readonly TimeSpan LongestConsumeWait = TimeSpan.FromMilliseconds(100);
+
+    private readonly TimeSpan _consumeWait = pollTimeout < LongestConsumeWait ? pollTimeout : LongestConsumeWait;
+
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopRequested;
     private int _generation;
@@ -43,8 +50,8 @@ internal sealed class ConsumeLoop(
     // Consume (at most sleep_timeout at a time) and in rebalance callbacks; the pool adds threads to make up for it.
     public void Start() => Task.Run(RunToEnd);
 
-    /// <summary>Ends the loop after the current <see cref="IKafkaConsumerPort.Consume"/> (at most the poll timeout); the
-    /// thread then closes the client, leaving the group.</summary>
+    /// <summary>Ends the loop after the current <see cref="IKafkaConsumerPort.Consume"/> (at most the poll timeout, and
+    /// at most 100 ms); the thread then closes the client, leaving the group.</summary>
     public void RequestStop() => _stopRequested = true;
 
     public IReadOnlyList<AssignedStart> OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
@@ -101,7 +108,7 @@ internal sealed class ConsumeLoop(
                 FetchedMessage? message;
                 try
                 {
-                    message = port.Consume(pollTimeout);
+                    message = port.Consume(_consumeWait);
                 }
                 catch (ConsumerPortException e) when (!e.IsFatal)
                 {

@@ -42,6 +42,13 @@ public static class GroupInvariants
 
         /// <summary>A failed or stopped manager starts nothing and commits nothing new.</summary>
         public const string QuietAfterEnd = "quiet-after-end";
+
+        /// <summary>No partition is left without a worker once nothing keeps it from starting one: every step that removes
+        /// the last obstacle (a stop confirmed, a backoff over, the last callback returned) starts it.</summary>
+        public const string ReadyPartitionsStarted = "ready-partitions-started";
+
+        /// <summary>The pending revocation's count of awaited worker stops matches the partitions that await one.</summary>
+        public const string RevocationStopsCounted = "revocation-stops-counted";
     }
 
     /// <summary>Checks one transition: the state it produced and the effects it emitted, against the state before.</summary>
@@ -71,9 +78,20 @@ public static class GroupInvariants
     public static void CheckState(GroupState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        // The dictionaries' struct enumerators, not .Values: this runs after every step, in the Kafka host too.
+        // The dictionaries' struct enumerators, not .Values: this runs after every step of every simulated member.
+        var stopsAwaited = 0;
         foreach (var (tp, p) in state.Partitions)
         {
+            if (p.HoldsUpRevocation)
+            {
+                stopsAwaited++;
+            }
+
+            if (state.StartsWorkers && p.ReadyToStart(state.NowMs))
+            {
+                throw Violation(Names.ReadyPartitionsStarted, $"{tp} could start a worker at {state.NowMs} ms (generation {state.GenerationId}) but has none");
+            }
+
             if (p.Worker is not null && p.StoppingWorker is not null)
             {
                 throw Violation(Names.OneWorkerPerPartition, $"{tp} has live worker {p.Worker} while {p.StoppingWorker} has not stopped (generation {state.GenerationId})");
@@ -109,6 +127,11 @@ public static class GroupInvariants
             {
                 throw Violation(Names.CommitSentCoversCommitted, $"{tp} has committed {p.CommittedOffset} but sent only {p.CommitSentOffset}");
             }
+        }
+
+        if (stopsAwaited != state.RevocationStopsAwaited)
+        {
+            throw Violation(Names.RevocationStopsCounted, $"{stopsAwaited} leaving partitions wait for a worker to stop, but the revocation counts {state.RevocationStopsAwaited}");
         }
 
         foreach (var (worker, tp) in state.Workers)
@@ -161,13 +184,16 @@ public static class GroupInvariants
         }
 
         // The old worker may confirm its stop in the very step that starts the new one; what must not happen is that any
-        // other worker of the partition is still unconfirmed once the step is over.
-        foreach (var (other, partition) in after.Workers)
+        // other worker of the partition is still unconfirmed once the step is over. The partition names its workers (the
+        // full check verifies the worker index agrees), so this costs a lookup, not a scan of every worker.
+        if (after.Partitions.TryGetValue(tp, out var now) && now.StoppingWorker is { } unconfirmed)
         {
-            if (partition == tp && other != start.Worker)
-            {
-                throw Violation(Names.StartAfterStop, $"{start.Worker} started for {tp} while {other} had not confirmed it stopped");
-            }
+            throw Violation(Names.StartAfterStop, $"{start.Worker} started for {tp} while {unconfirmed} had not confirmed it stopped");
+        }
+
+        if (now?.Worker != start.Worker)
+        {
+            throw Violation(Names.StartAfterStop, $"{start.Worker} started for {tp}, which names {(now?.Worker?.ToString() ?? "no live worker")}");
         }
 
         if (start.Worker.Value < before.NextWorkerId)

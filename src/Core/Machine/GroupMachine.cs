@@ -100,6 +100,9 @@ public sealed class GroupMachine : IGroupMachine
 
             _s = _s with { Phase = ManagerPhase.Active, MemberId = e.MemberId, GenerationId = e.GenerationId, LastGenerationId = e.GenerationId };
             var queue = _s.CallbackQueue.Items.ToBuilder();
+            // Only a partition assigned again before its callback was called can be queued already; looked up in a set,
+            // so an assignment of n partitions costs n, not n² (the queue's Remove is a linear search).
+            var queued = _s.CallbackQueue.IsEmpty ? null : _s.CallbackQueue.ToHashSet();
             var seen = new HashSet<TopicPartition>();
             foreach (var assignment in e.Assignments.OrderBy(a => a.Partition))
             {
@@ -123,6 +126,12 @@ public sealed class GroupMachine : IGroupMachine
                     committed = null;
                 }
 
+                if (_s.Partitions.TryGetValue(tp, out var leaving) && leaving.HoldsUpRevocation)
+                {
+                    // Assigned again before its revocation completed: it stays, so the revocation no longer waits for it.
+                    _s = _s with { RevocationStopsAwaited = _s.RevocationStopsAwaited - 1 };
+                }
+
                 var stopping = StopLiveWorker(tp);
                 Put(new PartitionState
                 {
@@ -134,7 +143,11 @@ public sealed class GroupMachine : IGroupMachine
                     CommittedOffset = committed,
                     CommitSentOffset = committed,
                 });
-                queue.Remove(tp);
+                if (queued?.Contains(tp) == true)
+                {
+                    queue.Remove(tp);
+                }
+
                 queue.Add(tp);
             }
 
@@ -197,17 +210,27 @@ public sealed class GroupMachine : IGroupMachine
 
         private void StartReadyWorkers()
         {
-            if (_s.Phase != ManagerPhase.Active || _s.CallbackInFlight is not null || !_s.CallbackQueue.IsEmpty)
+            if (!_s.StartsWorkers)
             {
                 return;
             }
 
             foreach (var p in _s.Partitions.Values)
             {
-                if (p.Phase == PartitionPhase.Starting && p.StoppingWorker is null && (p.RestartDueMs is null || p.RestartDueMs <= _s.NowMs))
+                if (p.ReadyToStart(_s.NowMs))
                 {
                     StartWorker(p);
                 }
+            }
+        }
+
+        /// <summary>Starts <paramref name="tp"/>'s worker if it is ready: after a change to that partition alone, nothing
+        /// else can have become ready (the ready-partitions-started invariant).</summary>
+        private void StartIfReady(TopicPartition tp)
+        {
+            if (_s.StartsWorkers && _s.Partitions.TryGetValue(tp, out var p) && p.ReadyToStart(_s.NowMs))
+            {
+                StartWorker(p);
             }
         }
 
@@ -249,6 +272,11 @@ public sealed class GroupMachine : IGroupMachine
             var p = _s.Partitions[tp];
             if (p.StoppingWorker == worker)
             {
+                if (p.HoldsUpRevocation)
+                {
+                    _s = _s with { RevocationStopsAwaited = _s.RevocationStopsAwaited - 1 };
+                }
+
                 Put(p with { StoppingWorker = null });
             }
             else
@@ -257,7 +285,7 @@ public sealed class GroupMachine : IGroupMachine
             }
 
             TryCompleteRevocation();
-            StartReadyWorkers();
+            StartIfReady(tp);
             TryCompleteShutdown();
         }
 
@@ -522,8 +550,8 @@ public sealed class GroupMachine : IGroupMachine
 
         public void OnRevocation(PartitionSelection selection, bool lost)
         {
-            var named = selection.IsAll ? _s.Partitions.Keys.ToValueList() : selection.Partitions;
-            foreach (var tp in named.Distinct())
+            var named = (selection.IsAll ? _s.Partitions.Keys : selection.Partitions).Distinct().ToList();
+            foreach (var tp in named)
             {
                 if (!_s.Partitions.TryGetValue(tp, out var p))
                 {
@@ -533,15 +561,25 @@ public sealed class GroupMachine : IGroupMachine
 
                 var stopping = StopLiveWorker(tp);
                 var phase = lost || p.Phase == PartitionPhase.Lost ? PartitionPhase.Lost : PartitionPhase.Revoking;
-                Put(p with { Phase = phase, Worker = null, StoppingWorker = stopping, RestartDueMs = null });
-                if (_s.CallbackQueue.Items.Contains(tp))
+                var leaving = p with { Phase = phase, Worker = null, StoppingWorker = stopping, RestartDueMs = null };
+                if (leaving.HoldsUpRevocation && !p.HoldsUpRevocation)
                 {
-                    _s = _s with { CallbackQueue = _s.CallbackQueue.Items.Remove(tp) };
+                    _s = _s with { RevocationStopsAwaited = _s.RevocationStopsAwaited + 1 };
                 }
+
+                Put(leaving);
+            }
+
+            // Once for the whole revocation, with sets: per partition, each of these is a linear search.
+            if (!_s.CallbackQueue.IsEmpty)
+            {
+                var revoked = named.ToHashSet();
+                _s = _s with { CallbackQueue = _s.CallbackQueue.Items.RemoveAll(revoked.Contains) };
             }
 
             var pending = _s.PendingRevocation ?? ValueList<TopicPartition>.Empty;
-            _s = _s with { PendingRevocation = pending.Items.AddRange(named.Distinct().Where(tp => !pending.Items.Contains(tp))) };
+            var alreadyPending = pending.ToHashSet();
+            _s = _s with { PendingRevocation = pending.Items.AddRange(named.Where(tp => !alreadyPending.Contains(tp))) };
             TryCompleteRevocation();
             InvokeNextCallbackOrStart();
         }
@@ -554,12 +592,12 @@ public sealed class GroupMachine : IGroupMachine
             }
 
             // The revoked callback waits for the workers to stop and for any assignment callback under way: one at a time.
-            var leaving = _s.Partitions.Values.Where(p => p.Phase is PartitionPhase.Revoking or PartitionPhase.Lost).ToList();
-            if (leaving.Any(p => p.StoppingWorker is not null) || _s.CallbackInFlight is not null)
+            if (_s.RevocationStopsAwaited > 0 || _s.CallbackInFlight is not null)
             {
                 return;
             }
 
+            var leaving = _s.Partitions.Values.Where(p => p.Phase is PartitionPhase.Revoking or PartitionPhase.Lost).ToList();
             // A failed or stopped manager has finished its work: it only lets the rebalance go on.
             if (_s.Phase is not (ManagerPhase.Failed or ManagerPhase.Stopped))
             {
@@ -583,7 +621,7 @@ public sealed class GroupMachine : IGroupMachine
         private void FailManager(string reason)
         {
             StopAllWorkers();
-            _s = _s with { Phase = ManagerPhase.Failed, FailureReason = reason, CallbackQueue = ValueList<TopicPartition>.Empty };
+            _s = _s with { Phase = ManagerPhase.Failed, FailureReason = reason, CallbackQueue = ValueQueue<TopicPartition>.Empty };
             Emit(new GroupEffect.Fail(reason));
             TryCompleteRevocation();
         }
@@ -597,7 +635,7 @@ public sealed class GroupMachine : IGroupMachine
             }
 
             StopAllWorkers();
-            _s = _s with { Phase = ManagerPhase.ShuttingDown, CallbackQueue = ValueList<TopicPartition>.Empty };
+            _s = _s with { Phase = ManagerPhase.ShuttingDown, CallbackQueue = ValueQueue<TopicPartition>.Empty };
             TryCompleteShutdown();
         }
 

@@ -35,7 +35,7 @@ public sealed record GroupState
     public ValueMap<WorkerId, TopicPartition> Workers { get; init; } = ValueMap<WorkerId, TopicPartition>.Empty;
 
     /// <summary>Partitions whose assignment callback has not been called yet, in call order.</summary>
-    public ValueList<TopicPartition> CallbackQueue { get; init; } = ValueList<TopicPartition>.Empty;
+    public ValueQueue<TopicPartition> CallbackQueue { get; init; } = ValueQueue<TopicPartition>.Empty;
 
     /// <summary>The assignment callback under way, if any: its partition and generation.</summary>
     public (TopicPartition Partition, int GenerationId)? CallbackInFlight { get; init; }
@@ -43,12 +43,21 @@ public sealed record GroupState
     /// <summary>Partitions named by revocations or losses not yet completed, in the order named.</summary>
     public ValueList<TopicPartition>? PendingRevocation { get; init; }
 
+    /// <summary>How many partitions of the pending revocation still wait for their worker to confirm it stopped; the
+    /// revocation can complete at zero. A count, so that each confirmed stop is not a scan of every partition (which made
+    /// revoking n partitions cost n²).</summary>
+    public int RevocationStopsAwaited { get; init; }
+
     /// <summary>A generation in which the coordinator fenced a commit. No commit is sent while it is the current
     /// generation; the fenced offsets go out with the next generation's first commit.</summary>
     public int? FencedGenerationId { get; init; }
 
     /// <summary>Why the manager failed, once it has.</summary>
     public string? FailureReason { get; init; }
+
+    /// <summary>Whether workers may start now, as far as the manager goes: it is active and no assignment callback is
+    /// pending, so that every callback of an assignment returns before any of its workers starts.</summary>
+    internal bool StartsWorkers => Phase == ManagerPhase.Active && CallbackInFlight is null && CallbackQueue.IsEmpty;
 
     /// <summary>Elsa's <c>get_committed_offsets</c>: what the coordinator confirmed for each owned partition of
     /// <paramref name="topic"/> (Kafka's convention), in partition order.</summary>
@@ -72,7 +81,7 @@ public sealed record GroupState
         }
 
         // Restarts happen only while active, and wait for pending assignment callbacks, whose return starts what is due.
-        if (Phase == ManagerPhase.Active && CallbackInFlight is null && CallbackQueue.IsEmpty)
+        if (StartsWorkers)
         {
             foreach (var partition in Partitions.Values)
             {

@@ -55,6 +55,14 @@ public sealed record PartitionState
             ? acked + 1
             : null;
 
+    /// <summary>Whether a worker may start for the partition now, as far as the partition goes (the manager must also be
+    /// active with no assignment callback pending).</summary>
+    internal bool ReadyToStart(long nowMs) =>
+        Phase == PartitionPhase.Starting && StoppingWorker is null && (RestartDueMs is null || RestartDueMs <= nowMs);
+
+    /// <summary>Whether the pending revocation waits for this partition's worker to confirm it stopped.</summary>
+    internal bool HoldsUpRevocation => Phase is PartitionPhase.Revoking or PartitionPhase.Lost && StoppingWorker is not null;
+
     /// <summary>Where a new worker starts: a reset position, else after the last ack, else the first message delivered
     /// (never skipping one that was delivered but not acked), else where the partition was assigned.</summary>
     internal StartPosition NextStartPosition =>

@@ -13,9 +13,12 @@ internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
     private readonly TaskCompletionSource<IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker, StartPosition? Position)>> _done =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // A set beside the list: the machine starts the assignment's workers one by one, and each start asks Awaits.
+    private readonly HashSet<TopicPartition> _assigned = [.. partitions];
+
     public IReadOnlyList<TopicPartition> Partitions { get; } = partitions;
 
-    public bool Awaits(TopicPartition partition) => Partitions.Contains(partition) && !_decided.ContainsKey(partition);
+    public bool Awaits(TopicPartition partition) => _assigned.Contains(partition) && !_decided.ContainsKey(partition);
 
     /// <summary>The machine started a worker for an awaited partition (loop thread).</summary>
     public void RecordStart(PartitionWorker worker, StartPosition position) => _decided[worker.Partition] = (worker, position);

@@ -72,26 +72,28 @@ public sealed record GroupState
     public long? NextDeadlineMs(GroupConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        long? deadline = null;
-        if (Phase == ManagerPhase.Active && FencedGenerationId != GenerationId &&
-            Partitions.Values.Any(p => p.UncommittedOffset is not null && p.Phase != PartitionPhase.Lost))
+        if (Phase != ManagerPhase.Active)
         {
-            // Direct acks commit at once; what is still uncommitted failed and is retried on the interval, like the rest.
-            deadline = Saturating.Add(LastCommitMs, config.CommitIntervalMs);
+            return null;
         }
 
-        // Restarts happen only while active, and wait for pending assignment callbacks, whose return starts what is due.
-        if (StartsWorkers)
+        // One pass with the map's struct enumerator: hosts ask after every step (the simulator after each of millions).
+        var commits = FencedGenerationId != GenerationId;
+        var uncommitted = false;
+        long? restartDue = null;
+        foreach (var (_, partition) in Partitions)
         {
-            foreach (var partition in Partitions.Values)
+            // Direct acks commit at once; what is still uncommitted failed and is retried on the interval, like the rest.
+            uncommitted |= commits && partition.Phase != PartitionPhase.Lost && partition.UncommittedOffset is not null;
+
+            // Restarts wait for pending assignment callbacks, whose return starts what is due.
+            if (StartsWorkers && partition.RestartDueMs is { } due && (restartDue is null || due < restartDue))
             {
-                if (partition.RestartDueMs is { } due && (deadline is null || due < deadline))
-                {
-                    deadline = due;
-                }
+                restartDue = due;
             }
         }
 
-        return deadline;
+        long? commitDue = uncommitted ? Saturating.Add(LastCommitMs, config.CommitIntervalMs) : null;
+        return commitDue is null || (restartDue is { } r && r < commitDue) ? restartDue : commitDue;
     }
 }

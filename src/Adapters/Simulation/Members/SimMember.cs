@@ -6,7 +6,7 @@ namespace Elsa.Sim.Simulation;
 /// the simulated coordinator and workers, the way the Kafka adapter does against a real client. The member also keeps
 /// the simulator's own account of what it owns and handled (<see cref="OwnershipEpoch"/>), which the checkers compare
 /// with what it commits.</summary>
-internal sealed class SimMember : ICoordinatorClient
+internal sealed class SimMember : ICoordinatorClient, IIncarnated
 {
     private readonly World _world;
     private readonly SimRandom _rng;
@@ -20,7 +20,6 @@ internal sealed class SimMember : ICoordinatorClient
 
     private IGroupMachine _machine;
     private GroupState _state = GroupState.Initial;
-    private int _incarnation;
     private int _assignedGeneration;
     private bool _joining;
     private AfterRevocation _afterRevocation;
@@ -56,6 +55,9 @@ internal sealed class SimMember : ICoordinatorClient
 
     public bool Alive { get; private set; }
 
+    /// <summary>Counts crashes and restarts: work scheduled before one of them is void (see <see cref="AfterDelay"/>).</summary>
+    public int Incarnation { get; private set; }
+
     public string? MemberId { get; private set; }
 
     public SimRandom Random => _rng;
@@ -67,7 +69,7 @@ internal sealed class SimMember : ICoordinatorClient
     public void Start()
     {
         Alive = true;
-        _incarnation++;
+        Incarnation++;
         _machine = _world.Options.MachineFactory(Config);
         _state = GroupState.Initial;
         MemberId = null;
@@ -101,7 +103,7 @@ internal sealed class SimMember : ICoordinatorClient
     private void GoDown()
     {
         Alive = false;
-        _incarnation++;
+        Incarnation++;
         foreach (var worker in _workers.Values)
         {
             worker.Kill();
@@ -151,10 +153,10 @@ internal sealed class SimMember : ICoordinatorClient
         _generationBeforeStep = before.GenerationId;
         _world.RecordStep(Index, @event, transition.Effects);
         Observe(@event);
-        var incarnation = _incarnation;
+        var incarnation = Incarnation;
         foreach (var effect in transition.Effects)
         {
-            if (incarnation != _incarnation || _world.Stopped)
+            if (incarnation != Incarnation || _world.Stopped)
             {
                 return;
             }
@@ -653,17 +655,8 @@ internal sealed class SimMember : ICoordinatorClient
     // ---- plumbing ------------------------------------------------------------------------------------------------------
 
     /// <summary>Runs an action later, unless this member died or restarted in the meantime.</summary>
-    public void AfterDelay(long delayMs, Action action, bool anyIncarnation = false)
-    {
-        var incarnation = _incarnation;
-        _world.Timeline.After(delayMs, () =>
-        {
-            if (anyIncarnation || incarnation == _incarnation)
-            {
-                action();
-            }
-        });
-    }
+    public void AfterDelay(long delayMs, Action action, bool anyIncarnation = false) =>
+        _world.Timeline.After(delayMs, action, anyIncarnation ? null : this);
 
     /// <summary>A message from the coordinator to this member, FIFO with network latency.</summary>
     public void Deliver(Action action)

@@ -83,6 +83,9 @@ internal sealed class World
         _trace?.Note(Timeline.NowMs, "violation", Violation.ToString());
     }
 
+    /// <summary>Whether the run is traced; a caller whose note is costly to format asks first.</summary>
+    public bool Tracing => _trace is not null;
+
     /// <summary>A line in the trace about something the simulator did outside a machine step (a handled batch).</summary>
     public void Note(string kind, string text) => _trace?.Note(Timeline.NowMs, kind, text);
 
@@ -135,16 +138,8 @@ internal sealed class World
         var log = _logs[tp];
         var history = _histories[tp];
         long? committed = Coordinator.Committed.TryGetValue(tp, out var offset) ? offset : null;
-        var handled = LongRange(0, log.HighWatermark).Where(o => history.HandledCount(o) > 0);
-        return PartitionOutcome.Of(tp.Topic, tp.Partition, log.LogStart, log.HighWatermark, committed, handled);
-    }
-
-    private static IEnumerable<long> LongRange(long from, long to)
-    {
-        for (var offset = from; offset < to; offset++)
-        {
-            yield return offset;
-        }
+        var (firstUnhandled, distinct) = history.Coverage(log.HighWatermark);
+        return new PartitionOutcome(tp.Topic, tp.Partition, log.LogStart, log.HighWatermark, committed, firstUnhandled, distinct);
     }
 
     private void Produce()

@@ -70,8 +70,9 @@ public sealed class GroupMachine : IGroupMachine
         return step.Finish();
     }
 
-    /// <summary>The accumulating result of one step. Mutable only while the step runs; never escapes it.</summary>
-    private sealed class StepBuilder(GroupConfig config, GroupState state)
+    /// <summary>The accumulating result of one step. Mutable only while the step runs; never escapes it. A struct, so a step
+    /// that emits nothing allocates only the states it produces.</summary>
+    private struct StepBuilder(GroupConfig config, GroupState state)
     {
         // An offset must leave room for "offset + 1" (Kafka's next offset) without overflow.
         private const long MaxOffset = long.MaxValue - 1;
@@ -601,7 +602,7 @@ public sealed class GroupMachine : IGroupMachine
             // A failed or stopped manager has finished its work: it only lets the rebalance go on.
             if (_s.Phase is not (ManagerPhase.Failed or ManagerPhase.Stopped))
             {
-                Commit(leaving.Where(p => p.Phase == PartitionPhase.Revoking).Select(p => _s.Partitions[p.Partition]));
+                Commit(leaving.Where(p => p.Phase == PartitionPhase.Revoking));
                 Emit(new GroupEffect.InvokeAssignmentsRevoked(named));
             }
 

@@ -56,6 +56,14 @@ public sealed record SimulationOptions
     /// Set by the handler test kit (Elsa.Sim.Testing).</summary>
     internal UserHandler? UserHandler { get; init; }
 
+    /// <summary>The topics a run consumes: <c>topic-0</c>, <c>topic-1</c>, ….</summary>
+    internal IReadOnlyList<string> TopicNames() =>
+        [.. Enumerable.Range(0, Topics).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topic-{t}"))];
+
+    /// <summary>Every partition of a run, in <see cref="TopicPartition"/> order: a fault's partition index points into this.</summary>
+    internal IReadOnlyList<TopicPartition> TopicPartitions() =>
+        [.. TopicNames().SelectMany(t => Enumerable.Range(0, PartitionsPerTopic).Select(p => new TopicPartition(t, p))).Order()];
+
     /// <summary>Every problem with these options; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -103,7 +103,7 @@ public static class Shrinker
         for (var i = 0; i < result.Plan.Schedule.Count; i++)
         {
             var fault = result.Plan.Schedule[i];
-            story.Append(CultureInfo.InvariantCulture, $"  {i + 1,2}. at {fault.AtMs,6} ms {fault.Describe()}").AppendLine();
+            story.Append(CultureInfo.InvariantCulture, $"  {i + 1,2}. at {fault.AtMs,6} ms {fault.Describe(options)}").AppendLine();
         }
 
         if (result.Plan.Schedule.Count == 0)

@@ -12,8 +12,9 @@ namespace Elsa.Sim.Simulation;
 /// <param name="Plan">The faults the run was given.</param>
 public sealed record TraceHeader(string Format, string Version, ulong Seed, string Machine, TraceOptions Options, FaultPlan Plan)
 {
-    /// <summary>The format this library writes.</summary>
-    public const string CurrentFormat = "elsa-sim-trace/1";
+    /// <summary>The format this library writes. Version 2 added the <c>down</c> lines (a member process ended, its workers
+    /// with it) and names a fault's partition (<c>topic-0/3</c>) instead of its index.</summary>
+    public const string CurrentFormat = "elsa-sim-trace/2";
 
     internal static TraceHeader For(ulong seed, SimulationOptions options, FaultPlan plan) =>
         new(CurrentFormat, LibraryVersion, seed, options.MachineName, TraceOptions.From(options), plan);
@@ -36,6 +37,11 @@ public sealed record TraceHeader(string Format, string Version, ulong Seed, stri
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}'s first line is not a trace header: {e.Message}", e);
+        }
+
+        if (header?.Format is { } format && format != CurrentFormat)
+        {
+            throw new InvalidDataException($"{path} is in the trace format '{format}'; this build runs only '{CurrentFormat}'");
         }
 
         if (header is null || header.Format != CurrentFormat || header.Options is null || header.Plan is null)

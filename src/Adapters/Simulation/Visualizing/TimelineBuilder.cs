@@ -224,7 +224,7 @@ public static partial class TimelineBuilder
             {
                 case "fault":
                     var mark = new TimelineMark(t, TimelineMarkKind.Fault, text);
-                    if (PartitionName().Match(text) is { Success: true } partition && _partitions.ContainsKey(partition.Groups[1].Value))
+                    if (PartitionName().Match(text) is { Success: true } partition)
                     {
                         Partition(partition.Groups[1].Value).Marks.Add(mark);
                     }
@@ -238,6 +238,13 @@ public static partial class TimelineBuilder
                     }
 
                     break;
+                case "down":
+                    if (MemberName().Match(text) is { Success: true } down)
+                    {
+                        GoDown(t, Int(down.Groups[1]), text);
+                    }
+
+                    break;
                 case "violation":
                     _violation ??= (t, text);
                     break;
@@ -248,6 +255,23 @@ public static partial class TimelineBuilder
                     // Scenario descriptions and per-batch notes add nothing the lanes do not already show.
                     break;
             }
+        }
+
+        /// <summary>A member process ended: its workers died with it (a restarted member's machine hands out the same
+        /// worker ids again) and its generation ended.</summary>
+        private void GoDown(long t, int member, string text)
+        {
+            foreach (var (_, worker) in _workers.Keys.Where(k => k.Member == member).OrderBy(k => k.Worker, StringComparer.Ordinal).ToArray())
+            {
+                EndWorker(t, member, worker, TimelineMarkKind.WorkerCrash, "died with its member");
+            }
+
+            if (_generations.Remove(member, out var open))
+            {
+                Member(member).Spans.Add(GenerationSpan(member, open, t));
+            }
+
+            Member(member).Marks.Add(new TimelineMark(t, TimelineMarkKind.MemberDown, text));
         }
 
         private void EndWorker(long t, int member, string worker, TimelineMarkKind kind, string how)

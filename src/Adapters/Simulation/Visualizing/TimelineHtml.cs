@@ -139,6 +139,7 @@ public static class TimelineHtml
             TimelineMarkKind.WorkerStart => string.Create(CultureInfo.InvariantCulture, $"<path class=\"start\" d=\"M{x:F1} {top + 3} l4 {(LaneHeight / 2) - 3} l-4 {(LaneHeight / 2) - 3} z\">{title}</path>"),
             TimelineMarkKind.WorkerStop => string.Create(CultureInfo.InvariantCulture, $"<line class=\"stop\" x1=\"{x:F1}\" y1=\"{top + 2}\" x2=\"{x:F1}\" y2=\"{bottom - 2}\">{title}</line>"),
             TimelineMarkKind.WorkerCrash => string.Create(CultureInfo.InvariantCulture, $"<text class=\"crash\" x=\"{x - 4:F1}\" y=\"{mid + 5}\">✕{title}</text>"),
+            TimelineMarkKind.MemberDown => string.Create(CultureInfo.InvariantCulture, $"<rect class=\"down\" x=\"{x - 2:F1}\" y=\"{top + 2}\" width=\"4\" height=\"{LaneHeight - 4}\">{title}</rect>"),
             TimelineMarkKind.Generation => string.Create(CultureInfo.InvariantCulture, $"<line class=\"generation\" x1=\"{x:F1}\" y1=\"{top + 1}\" x2=\"{x:F1}\" y2=\"{bottom - 1}\">{title}</line>"),
             _ => string.Create(CultureInfo.InvariantCulture, $"<text class=\"fault\" x=\"{x - 5:F1}\" y=\"{mid + 5}\">⚡{title}</text>"),
         };
@@ -152,7 +153,7 @@ public static class TimelineHtml
             legend.Append(CultureInfo.InvariantCulture, $"<span><i style=\"background:{Palette[member % Palette.Length]}\"></i>member {member}</span>");
         }
 
-        legend.Append("<span>▶ worker start</span><span>│ worker stop</span><span class=\"crash\">✕ worker crash</span>")
+        legend.Append("<span>▶ worker start</span><span>│ worker stop</span><span class=\"crash\">✕ worker crash</span><span class=\"down\">▮ member down</span>")
             .Append("<span class=\"ack\">╷ acks</span><span class=\"commit\">◆ commit</span><span class=\"commit-refused\">◇ commit refused</span>")
             .Append("<span class=\"fault\">⚡ fault</span><span class=\"violation\">┃ violation</span>")
             .Append("</div>\n<p class=\"note\">Partition bars: a worker alive, coloured by its member and labelled m(ember) g(eneration). ")
@@ -186,6 +187,7 @@ public static class TimelineHtml
         .start { fill: #222; } .stop { stroke: #222; stroke-width: 2; }
         .crash { fill: #c00; font-size: 13px; font-weight: 700; } .legend .crash { color: #c00; }
         .generation { stroke: #555; stroke-dasharray: 2 2; }
+        .down { fill: #000; } .legend .down { color: #000; }
         .fault { font-size: 12px; } .fault-all { stroke: #e8a000; stroke-dasharray: 3 3; }
         .violation line { stroke: #d00; stroke-width: 2.5; } .violation text { fill: #d00; font-weight: 700; font-size: 12px; }
         .legend .violation { color: #d00; font-weight: 600; }

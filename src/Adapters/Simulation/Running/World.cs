@@ -119,6 +119,12 @@ internal sealed class World
             CheckHistoryAtEnd();
         }
 
+        PartitionOutcome[] outcomes = [.. Partitions.Select(Outcome)];
+        if (!Stopped && Options.UserHandler?.CheckAtEnd is { } check && check(outcomes) is { } failed)
+        {
+            Violate(failed.Kind, failed.Detail);
+        }
+
         Stats.Events = Timeline.ActionsRun;
         Stats.SimulatedMs = Timeline.NowMs;
         foreach (var history in _histories.Values)
@@ -127,7 +133,7 @@ internal sealed class World
         }
 
         _trace?.Note(Timeline.NowMs, "verdict", Violation?.ToString() ?? "pass");
-        return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash, [.. Partitions.Select(Outcome)]);
+        return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash, outcomes);
     }
 
     private PartitionOutcome Outcome(TopicPartition tp)

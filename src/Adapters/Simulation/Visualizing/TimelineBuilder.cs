@@ -37,6 +37,11 @@ public static partial class TimelineBuilder
             {
                 throw new FormatException($"trace line {number} is not JSON: {e.Message}", e);
             }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+            {
+                // A JSON line without the fields (or with fields of another kind) a trace line has.
+                throw new FormatException($"trace line {number} is not a trace line: {e.Message}", e);
+            }
         }
 
         return state.Finish();

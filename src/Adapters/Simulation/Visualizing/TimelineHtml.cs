@@ -20,11 +20,36 @@ public static class TimelineHtml
     // Member colours; red is kept for the violation.
     private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#86bcb6"];
 
-    /// <summary>Writes the page for the trace at <paramref name="tracePath"/> to <paramref name="htmlPath"/>.</summary>
+    /// <summary>Writes the page for the trace at <paramref name="tracePath"/> to <paramref name="htmlPath"/>, and returns
+    /// the timeline it drew.</summary>
     /// <exception cref="IOException">When a file cannot be read or written.</exception>
     /// <exception cref="FormatException">When the trace is not a trace.</exception>
-    public static void WriteFile(string tracePath, string htmlPath) =>
-        File.WriteAllText(htmlPath, Render(TimelineBuilder.FromFile(tracePath)), new UTF8Encoding(false));
+    public static RunTimeline WriteFile(string tracePath, string htmlPath)
+    {
+        var timeline = TimelineBuilder.FromFile(tracePath);
+        Write(timeline, htmlPath);
+        return timeline;
+    }
+
+    /// <summary>Runs <paramref name="run"/> with a sink that keeps its trace in memory, writes that run's page to
+    /// <paramref name="htmlPath"/>, and returns the run's result: a timeline without a trace file. For example
+    /// <c>TimelineHtml.WriteRun("run.html", sink =&gt; Simulator.Run(options, seed, plan, sink))</c>.</summary>
+    /// <exception cref="IOException">When the page cannot be written.</exception>
+    public static SimulationResult WriteRun(string htmlPath, Func<TraceSink, SimulationResult> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var lines = new StringWriter(CultureInfo.InvariantCulture);
+        SimulationResult result;
+        using (var sink = TraceSink.ToWriter(lines))
+        {
+            result = run(sink);
+        }
+
+        Write(TimelineBuilder.FromLines(lines.ToString().Split('\n').Select(l => l.TrimEnd('\r'))), htmlPath);
+        return result;
+    }
+
+    private static void Write(RunTimeline timeline, string htmlPath) => File.WriteAllText(htmlPath, Render(timeline), new UTF8Encoding(false));
 
     /// <summary>The page for <paramref name="timeline"/>.</summary>
     public static string Render(RunTimeline timeline)

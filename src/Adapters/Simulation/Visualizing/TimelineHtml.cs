@@ -9,16 +9,22 @@ namespace Elsa.Sim.Simulation;
 /// <c>data-lane</c> attributes and the violation the id <c>violation</c>, for tools and tests.</summary>
 public static class TimelineHtml
 {
-    private const int LabelWidth = 170;
-    private const int PlotWidth = 1250;
-    private const int LaneHeight = 22;
+    // The layout and colours are internal, not private, so the Chromium test can find them in a screenshot.
+    internal const int PageMarginPx = 16;
+    internal const int LabelWidth = 170;
+    internal const int PlotWidth = 1250;
+    internal const int LaneHeight = 22;
     private const int AxisHeight = 28;
 
     // Acks closer than this many pixels are drawn as one tick, so a busy partition stays readable and the page small.
     private const double AckBucketPx = 3;
 
     // Member colours; red is kept for the violation.
-    private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#86bcb6"];
+    internal static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#86bcb6"];
+
+    internal const string ViolationColour = "#dd0000";
+    internal const string ViolatedLaneColour = "#fde2e2";
+    internal const double SpanOpacity = 0.85;
 
     /// <summary>Writes the page for the trace at <paramref name="tracePath"/> to <paramref name="htmlPath"/>, and returns
     /// the timeline it drew.</summary>
@@ -192,20 +198,20 @@ public static class TimelineHtml
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
-    private const string Css = """
-        body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
+    private static readonly string Css = $$"""
+        body { font: 13px system-ui, sans-serif; margin: {{PageMarginPx}}px; color: #222; }
         h1 { font-size: 16px; margin: 0 0 6px; }
         .verdict { margin: 4px 0 8px; padding: 4px 8px; display: inline-block; border-radius: 3px; }
-        .verdict.failed { background: #fde2e2; color: #a00; font-weight: 600; }
+        .verdict.failed { background: {{ViolatedLaneColour}}; color: #a00; font-weight: 600; }
         .verdict.passed { background: #e3f4e1; color: #1d6b16; }
         .legend span { margin-right: 14px; white-space: nowrap; } .note { color: #666; margin: 4px 0; }
         .legend i { display: inline-block; width: 12px; height: 10px; margin-right: 4px; vertical-align: middle; }
         svg { display: block; margin-top: 8px; }
         .axis line { stroke: #eee; } .axis text { font-size: 10px; fill: #888; text-anchor: middle; }
         .row { fill: transparent; } .lane:nth-child(odd) .row { fill: #fafafa; }
-        .lane.violated .row { fill: #fde2e2; }
+        .lane.violated .row { fill: {{ViolatedLaneColour}}; }
         .label { font-size: 12px; fill: #333; } .lane.violated .label { fill: #a00; font-weight: 600; }
-        .span { opacity: 0.85; } .span-label { font-size: 10px; fill: #fff; pointer-events: none; }
+        .span { opacity: {{SpanOpacity.ToString(CultureInfo.InvariantCulture)}}; } .span-label { font-size: 10px; fill: #fff; pointer-events: none; }
         .ack { stroke: #333; stroke-width: 1; } .legend .ack { color: #333; }
         .commit { fill: #1d6b16; } .legend .commit { color: #1d6b16; }
         .commit-refused { fill: #fff; stroke: #b35c00; } .legend .commit-refused { color: #b35c00; }
@@ -214,7 +220,7 @@ public static class TimelineHtml
         .generation { stroke: #555; stroke-dasharray: 2 2; }
         .down { fill: #000; } .legend .down { color: #000; }
         .fault { font-size: 12px; } .fault-all { stroke: #e8a000; stroke-dasharray: 3 3; }
-        .violation line { stroke: #d00; stroke-width: 2.5; } .violation text { fill: #d00; font-weight: 700; font-size: 12px; }
-        .legend .violation { color: #d00; font-weight: 600; }
+        .violation line { stroke: {{ViolationColour}}; stroke-width: 2.5; } .violation text { fill: {{ViolationColour}}; font-weight: 700; font-size: 12px; }
+        .legend .violation { color: {{ViolationColour}}; font-weight: 600; }
         """;
 }

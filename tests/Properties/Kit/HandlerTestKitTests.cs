@@ -169,6 +169,7 @@ public sealed class HandlerTestKitTests(ITestOutputHelper output)
             Assert.Equal("handler test kit: idempotent-under-redelivery", TraceHeader.Read(trace).Handler);
             var drawn = TimelineBuilder.FromFile(trace);
             Assert.Equal(result.Shrunk!.Minimal.Violation!.ToString(), drawn.Violation?.Text);
+            Assert.Contains("user handler 'handler test kit: idempotent-under-redelivery'", drawn.Title, StringComparison.Ordinal);
             var html = File.ReadAllText(page);
             Assert.Contains("id=\"violation\"", html, StringComparison.Ordinal);
             Assert.Contains("not-idempotent", html, StringComparison.Ordinal);

@@ -170,7 +170,8 @@ public static partial class TimelineBuilder
             _memberCount = options.GetProperty("members").GetInt32();
             var seed = header.GetProperty("seed").GetRawText();
             var machine = header.TryGetProperty("machine", out var m) ? m.GetString() : "core";
-            _title = $"seed {seed} · machine {machine} · {_memberCount} members · " +
+            var handler = header.TryGetProperty("handler", out var h) ? $" · user handler '{h.GetString()}'" : "";
+            _title = $"seed {seed} · machine {machine}{handler} · {_memberCount} members · " +
                 $"{options.GetProperty("topics").GetInt32()} topics × {options.GetProperty("partitionsPerTopic").GetInt32()} partitions";
         }
 

@@ -14,6 +14,9 @@ public sealed class Ledger
     /// <summary>True the first time a message is seen, false for a redelivery.</summary>
     public bool MarkApplied(string topic, int partition, long offset) => _applied.Add((topic, partition, offset));
 
+    /// <summary>Every message applied, by topic, partition and offset: the kit checks it covers every message.</summary>
+    public IEnumerable<(string Topic, int Partition, long Offset)> Applied() => _applied;
+
     /// <summary>The balances, one line: what must not change when messages are redelivered.</summary>
     public string Balances() => string.Join(", ", _balances.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}={b.Value}")));
 }

@@ -82,6 +82,11 @@ internal static class ExploreCommand
         if (result.Failures.Count == 0)
         {
             console.WriteLine($"PASS: {Format.Count(result.Seeds, "seed")}, no violation");
+            if (htmlPath is not null && !range.Single)
+            {
+                console.WriteLine($"no violation, so no timeline was drawn to {htmlPath} (explore --seed S --html FILE draws one seed's run)");
+            }
+
             return ExitCodes.Passed;
         }
 

@@ -26,7 +26,8 @@ internal static class ReplayCommand
         {
             Description = "Write the run's timeline to this self-contained HTML file: members and partitions as lanes over virtual " +
                 "time, generations, worker starts and stops, acks, commits, faults, and the violation. For a trace file it draws " +
-                "the run the file recorded.",
+                "the run the file recorded, also when elsa-sim cannot run it again (a planted machine, the handler test kit's " +
+                "user handler, another trace format): then it says so and exits 4.",
             HelpName = "file",
         };
         var command = new Command(
@@ -34,7 +35,7 @@ internal static class ReplayCommand
             "Run a trace file's seed and fault plan again (or --seed with the shape options), print the verdict and the trace " +
             "hash, and for a file say whether the replay reproduces it. Exit codes: 0 the run passes (and reproduces the " +
             "file); 1 the run violates a property; 2 bad usage; 3 the replay's hash differs from the file's (this wins over " +
-            "1); 70 internal error in elsa-sim.")
+            "1); 4 --html drew the file, which cannot be run again; 70 internal error in elsa-sim.")
         {
             trace,
             seed,
@@ -72,8 +73,18 @@ internal static class ReplayCommand
                     problems.Add($"{given} cannot be combined with a trace file: the trace's header fixes the run's shape");
                 }
 
+                if (problems.Count > 0)
+                {
+                    return Usage.Fail(io.Error, command.Name, problems);
+                }
+
                 var input = TraceInput.Read(path, problems);
-                return problems.Count > 0 || input is null ? Usage.Fail(io.Error, command.Name, problems) : ReplayFile(io, input, outPath, htmlPath);
+                if (input is not null)
+                {
+                    return ReplayFile(io, input, outPath, htmlPath);
+                }
+
+                return htmlPath is not null && File.Exists(path) ? DrawOnly(io, command.Name, path, htmlPath, problems) : Usage.Fail(io.Error, command.Name, problems);
             }
 
             var options = shape.Read(parse, problems);
@@ -107,6 +118,33 @@ internal static class ReplayCommand
         console.WriteLine(matches ? "the replay matches the trace file" : "the replay DIFFERS from the trace file: the run is no longer reproduced");
         Wrote(io, outPath);
         return !matches ? ExitCodes.ReplayDiffers : result.Passed ? ExitCodes.Passed : ExitCodes.Violation;
+    }
+
+    /// <summary>A trace elsa-sim cannot run again is still drawn as recorded: the timeline is what a failing run from a
+    /// planted machine or the handler test kit is for.</summary>
+    private static int DrawOnly(Io io, string command, string path, string htmlPath, List<string> whyNot)
+    {
+        RunTimeline timeline;
+        try
+        {
+            timeline = TimelineFiles.Write(io.Console, path, htmlPath);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            whyNot.Add($"cannot draw trace file '{path}': {e.Message}");
+            return Usage.Fail(io.Error, command, whyNot);
+        }
+
+        var console = io.Console;
+        console.WriteLine($"drawn as recorded: {timeline.Title}");
+        console.WriteLine($"recorded verdict: {timeline.Verdict}");
+        foreach (var reason in whyNot)
+        {
+            console.WriteLine($"could not replay: {reason}");
+        }
+
+        console.WriteLine("the timeline shows the run as the file recorded it; it was not run again");
+        return ExitCodes.DrawnNotReplayed;
     }
 
     private static int ReplaySeed(Io io, SimulationOptions options, ulong seed, string? outPath, string? htmlPath)

@@ -36,6 +36,12 @@ internal sealed record TraceInput(string Path, TraceHeader Header, SimulationOpt
             return null;
         }
 
+        if (header.Handler is { } handler)
+        {
+            problems.Add($"trace file '{path}' was recorded with a user's handler ('{handler}', the handler test kit's), which elsa-sim does not have; it runs only the simulator's handler model");
+            return null;
+        }
+
         var invalid = options.Validate();
         foreach (var problem in invalid)
         {

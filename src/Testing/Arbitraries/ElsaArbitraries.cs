@@ -53,13 +53,36 @@ public static class ElsaArbitraries
         return Arb.From(batches, ShorterBatches);
     }
 
+    /// <summary>A group shape around <paramref name="template"/> (as <see cref="GroupShapes"/>) together with a fault
+    /// schedule drawn for that shape (as <see cref="FaultSchedules"/>): every fault targets one of its members and
+    /// partitions. Shrinking removes a fault at a time, then shrinks the group, retargeting faults as a run would resolve
+    /// them (index modulo the members, the partitions), so every shrunk value still fits.</summary>
+    public static Arbitrary<GroupUnderFaults> GroupsUnderFaults(SimulationOptions? template = null)
+    {
+        var groups =
+            from shape in GroupShapes(template).Generator
+            from seed in Seeds().Generator
+            select new GroupUnderFaults(shape, FaultPlan.Draw(seed, shape));
+        return Arb.From(groups, SmallerGroupsUnderFaults);
+    }
+
     private static ConsumedMessage[] Batch(TopicPartition tp, long first, int count, int generation) =>
         [.. Enumerable.Range(0, count).Select(i =>
         {
-            var offset = first + i;
-            var body = HandlerTestOptions.DefaultContent(tp, offset);
-            return new ConsumedMessage(tp.Topic, tp.Partition, offset, UserHandler.TimestampEpochMs + offset, body.Key, body.Value, generation);
+            var body = HandlerTestOptions.DefaultContent(tp, first + i);
+            return UserHandler.Message(tp, first + i, generation, body.Key, body.Value);
         })];
+
+    private static IEnumerable<GroupUnderFaults> SmallerGroupsUnderFaults(GroupUnderFaults group) =>
+        FewerFaults(group.Plan).Select(plan => group with { Plan = plan })
+            .Concat(SmallerShapes(group.Shape).Select(shape => new GroupUnderFaults(shape, Retargeted(group.Plan, shape))));
+
+    private static FaultPlan Retargeted(FaultPlan plan, SimulationOptions shape) =>
+        plan.WithSchedule(plan.Schedule.Select(f => f with
+        {
+            Member = f.Member % shape.Members,
+            Partition = f.Partition % (shape.Topics * shape.PartitionsPerTopic),
+        }));
 
     private static IEnumerable<SimulationOptions> SmallerShapes(SimulationOptions shape)
     {

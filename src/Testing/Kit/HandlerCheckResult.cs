@@ -23,6 +23,46 @@ public sealed record HandlerCheckResult(string Property, int SeedsRun, Simulatio
     /// <summary>The shrunk failure as a short story: the setup, each fault, the violation.</summary>
     public string? Story => Shrunk?.Story;
 
+    /// <summary>Runs the shrunk failing run again into a trace; set by the kit on a failure.</summary>
+    internal Func<TraceSink, SimulationResult>? Recorder { get; init; }
+
+    /// <summary>Writes the trace of the shrunk failing run to <paramref name="path"/> (JSON Lines, as
+    /// <c>elsa-sim</c> writes them): it runs that seed and schedule again with your handler. <c>elsa-sim replay FILE --html
+    /// OUT</c> draws it; it cannot run it again, since your handler is not in the tool (the header names it).</summary>
+    /// <exception cref="InvalidOperationException">When the property passed (there is no failing run), or the run did not
+    /// fail the same way again (the handler is not deterministic).</exception>
+    public void WriteTrace(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var record = RecorderOfFailure();
+        using var sink = TraceSink.ToFile(path);
+        Reproduced(record(sink));
+    }
+
+    /// <summary>Writes the shrunk failing run's timeline to <paramref name="path"/>: one self-contained HTML page with
+    /// members and partitions as lanes over virtual time, generations, workers, acks, commits, faults and the violation
+    /// highlighted (<see cref="TimelineHtml"/>). It runs that seed and schedule again with your handler.</summary>
+    /// <exception cref="InvalidOperationException">When the property passed (there is no failing run), or the run did not
+    /// fail the same way again (the handler is not deterministic).</exception>
+    public void WriteTimeline(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var record = RecorderOfFailure();
+        Reproduced(TimelineHtml.WriteRun(path, record));
+    }
+
+    private Func<TraceSink, SimulationResult> RecorderOfFailure() =>
+        !Passed && Recorder is { } record ? record : throw new InvalidOperationException($"{Property} passed: there is no failing run to write");
+
+    private void Reproduced(SimulationResult again)
+    {
+        if (again.Violation != Shrunk!.Minimal.Violation)
+        {
+            throw new InvalidOperationException(
+                $"the shrunk run of seed {FailingSeed} did not fail the same way again ({again.Verdict} instead of {Shrunk.Minimal.Verdict}): is the handler deterministic (no wall clock, timers, threads or state outside the store)?");
+        }
+    }
+
     /// <summary>Throws a <see cref="HandlerPropertyException"/> carrying this result when the property failed.</summary>
     public void ThrowIfFailed()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Elsa.Sim.Core;
 using Elsa.Sim.Simulation;
 
@@ -12,7 +13,9 @@ namespace Elsa.Sim.Testing;
 /// same run on every machine, and a failure replays and shrinks.</para>
 /// <para>A handler that throws crashes its worker, which the group manager restarts from the last ack. A handler that
 /// returns <see cref="HandlerResult.NoAck"/> must have its messages acked by a later batch's result: the kit has no
-/// out-of-band ack.</para></summary>
+/// out-of-band ack.</para>
+/// <para>Each property reports only violations of its own kind; a run stopped by another property's violation passes
+/// that property, and the other one reports it.</para></summary>
 /// <typeparam name="TStore">What the handlers of one run share and the properties look at.</typeparam>
 public sealed class HandlerTestKit<TStore>
 {
@@ -22,6 +25,9 @@ public sealed class HandlerTestKit<TStore>
 
     /// <summary>The violation kind of a run whose projected results differ from the same seed's run without faults.</summary>
     internal const string NotIdempotent = "not-idempotent";
+
+    /// <summary>The violation kind of a run that ended with messages the store does not show applied.</summary>
+    internal const string NotApplied = "not-applied";
 
     private readonly Func<TStore> _newStore;
     private readonly Func<TStore, IMessageHandler> _newHandler;
@@ -43,21 +49,42 @@ public sealed class HandlerTestKit<TStore>
     /// <summary>How every check runs unless a call passes its own options.</summary>
     public HandlerTestOptions Options { get; }
 
-    /// <summary>At-least-once: with your handler deciding the acks, every message is handed to it at least once, nothing
-    /// is committed past what it handled, duplicates come only after a cause, and every partition is drained once faults
-    /// stop — the simulator's whole history checker. Fails, for instance, for a handler that acks past what it was given,
-    /// never acks (<see cref="HandlerResult.Continue"/> forever) or always throws on some message.</summary>
+    /// <summary>At-least-once: with your handler deciding the acks, every message still in the log is handed to it and
+    /// returned from at least once, nothing is committed past what it returned from, duplicates come only after a cause,
+    /// and every partition is drained once faults stop — every check of the simulator except
+    /// <c>handled-after-revocation</c> (<see cref="NoHandlingAfterRevocation"/>'s). A batch counts as handled when
+    /// <see cref="IMessageHandler.HandleMessagesAsync"/> returns, whatever your code did with it; an ack past the batch is
+    /// ignored by the group manager. So this fails for a handler that never acks (<see cref="HandlerResult.Continue"/>
+    /// forever), acks only with <see cref="HandlerResult.NoAck"/>, or throws on some message every time — not for one
+    /// that returns without applying a message: for that, give the overload a projection of what your store applied.
+    /// Violation kinds: the simulator's (<see cref="ViolationKinds"/>, <c>invariant:…</c>).</summary>
     public HandlerCheckResult AtLeastOnce(HandlerTestOptions? options = null)
     {
         var o = Valid(options);
-        return Check(AtLeastOnceProperty, o, (seed, plan) => Run(o, seed, plan).Result);
+        return Check(AtLeastOnceProperty, o, IsAtLeastOnceKind, (seed, plan, trace) => Run(o, AtLeastOnceProperty, seed, plan, null, trace));
+    }
+
+    /// <summary><see cref="AtLeastOnce(HandlerTestOptions?)"/>, and when a run ends (after passing it), every message still
+    /// in the log is among what <paramref name="applied"/> says your store applied: catches a handler that returns (and
+    /// so acks) without applying a message, for instance one that swallows an exception. Violation kind
+    /// <c>not-applied</c>, naming the first few messages missing.</summary>
+    /// <param name="applied">The messages a store shows as applied, by topic, partition and offset (duplicates allowed).</param>
+    /// <param name="options">How to run; default <see cref="Options"/>.</param>
+    public HandlerCheckResult AtLeastOnce(Func<TStore, IEnumerable<(string Topic, int Partition, long Offset)>> applied, HandlerTestOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        var o = Valid(options);
+        return Check(AtLeastOnceProperty, o, IsAtLeastOnceKind, (seed, plan, trace) =>
+            Run(o, AtLeastOnceProperty, seed, plan, (store, partitions) => Unapplied(applied(store), partitions), trace));
     }
 
     /// <summary>Idempotence under redelivery: for each seed, the projection of the store after a run with faults (crashes,
     /// rebalances, zombies, failed commits… so messages are redelivered) equals its projection after the same seed's run
     /// without faults, which hands the handler the same messages. A failure reports violation kind
     /// <c>not-idempotent</c> with both projections (their <see cref="object.ToString"/>), so project to something that
-    /// prints well: a string, a record, a sorted list joined into a string.</summary>
+    /// prints well: a string, a record, a sorted list joined into a string. A seed whose run (with or without faults) is
+    /// stopped by another violation cannot be compared and counts as passing here; <see cref="AtLeastOnce(HandlerTestOptions?)"/>
+    /// and <see cref="NoHandlingAfterRevocation"/> report those.</summary>
     /// <param name="projection">What of a store must not depend on redelivery (balances, rows, emitted effects).</param>
     /// <param name="comparer">How to compare projections; default <see cref="EqualityComparer{T}.Default"/>.</param>
     /// <param name="options">How to run; default <see cref="Options"/>.</param>
@@ -67,19 +94,13 @@ public sealed class HandlerTestKit<TStore>
         ArgumentNullException.ThrowIfNull(projection);
         var o = Valid(options);
         var equal = comparer ?? EqualityComparer<TProjection>.Default;
-        var withoutFaults = new Dictionary<ulong, (SimulationResult Result, TProjection Projection)>();
-        return Check(IdempotenceProperty, o, (seed, plan) =>
+        var withoutFaults = new Dictionary<ulong, (SimulationResult Result, TProjection? Projection)>();
+        return Check(IdempotenceProperty, o, kind => kind == NotIdempotent, (seed, plan, trace) =>
         {
-            var (faulty, store) = Run(o, seed, plan);
-            if (!faulty.Passed)
-            {
-                return faulty;
-            }
-
             if (!withoutFaults.TryGetValue(seed, out var clean))
             {
-                var (cleanResult, cleanStore) = Run(o, seed, FaultPlan.None);
-                clean = (cleanResult, projection(cleanStore));
+                var (cleanResult, cleanStore) = RunWithStore(o, IdempotenceProperty, seed, FaultPlan.None, null, null);
+                clean = (cleanResult, cleanResult.Passed ? projection(cleanStore) : default);
                 withoutFaults[seed] = clean;
             }
 
@@ -88,34 +109,35 @@ public sealed class HandlerTestKit<TStore>
                 return clean.Result;
             }
 
-            var projected = projection(store);
-            return equal.Equals(projected, clean.Projection)
-                ? faulty
-                : faulty with
-                {
-                    Violation = new Violation(NotIdempotent, faulty.Stats.SimulatedMs,
-                        $"with faults the handled results project to [{projected}]; without faults to [{clean.Projection}]"),
-                };
+            return Run(o, IdempotenceProperty, seed, plan, (store, _) =>
+            {
+                var projected = projection(store);
+                return equal.Equals(projected, clean.Projection!)
+                    ? null
+                    : (NotIdempotent, $"with faults the handled results project to [{projected}]; without faults to [{clean.Projection}]");
+            }, trace);
         });
     }
 
     /// <summary>No handling after revocation: a worker never hands your handler a batch once its member's ownership of the
     /// partition has ended (the revocation completed, or the partition was lost), checked at every hand-over against the
-    /// simulator's own account of ownership. Runs stopped early by another violation count as passing here; see
-    /// <see cref="AtLeastOnce"/> for those.</summary>
+    /// simulator's own account of ownership. Violation kind <c>handled-after-revocation</c>. Runs stopped early by another
+    /// violation count as passing here; see <see cref="AtLeastOnce(HandlerTestOptions?)"/> for those.</summary>
     public HandlerCheckResult NoHandlingAfterRevocation(HandlerTestOptions? options = null)
     {
         var o = Valid(options);
-        return Check(RevocationProperty, o, (seed, plan) =>
-        {
-            var result = Run(o, seed, plan).Result;
-            return result.Violation?.Kind == ViolationKinds.HandledAfterRevocation ? result : result with { Violation = null };
-        });
+        return Check(RevocationProperty, o, kind => kind == ViolationKinds.HandledAfterRevocation,
+            (seed, plan, trace) => Run(o, RevocationProperty, seed, plan, null, trace));
     }
 
-    /// <summary><see cref="AtLeastOnce"/>, throwing a <see cref="HandlerPropertyException"/> with the seed and story on
-    /// failure.</summary>
+    /// <summary><see cref="AtLeastOnce(HandlerTestOptions?)"/>, throwing a <see cref="HandlerPropertyException"/> with the
+    /// seed and story on failure.</summary>
     public void CheckAtLeastOnce(HandlerTestOptions? options = null) => AtLeastOnce(options).ThrowIfFailed();
+
+    /// <summary><see cref="AtLeastOnce(Func{TStore, IEnumerable{ValueTuple{string, int, long}}}, HandlerTestOptions?)"/>,
+    /// throwing a <see cref="HandlerPropertyException"/> with the seed and story on failure.</summary>
+    public void CheckAtLeastOnce(Func<TStore, IEnumerable<(string Topic, int Partition, long Offset)>> applied, HandlerTestOptions? options = null) =>
+        AtLeastOnce(applied, options).ThrowIfFailed();
 
     /// <summary><see cref="IdempotentUnderRedelivery"/>, throwing a <see cref="HandlerPropertyException"/> with the seed
     /// and story on failure.</summary>
@@ -134,8 +156,39 @@ public sealed class HandlerTestKit<TStore>
         return o;
     }
 
-    /// <summary>One run of a seed and plan with a fresh store.</summary>
-    private (SimulationResult Result, TStore Store) Run(HandlerTestOptions o, ulong seed, FaultPlan plan)
+    private static bool IsAtLeastOnceKind(string kind) => kind != ViolationKinds.HandledAfterRevocation;
+
+    /// <summary>The messages still in the log that <paramref name="applied"/> lacks, as a violation, or null.</summary>
+    private static (string Kind, string Detail)? Unapplied(IEnumerable<(string Topic, int Partition, long Offset)> applied, IReadOnlyList<PartitionOutcome> partitions)
+    {
+        var seen = applied.ToHashSet();
+        var missing = 0L;
+        var examples = new List<string>();
+        foreach (var p in partitions)
+        {
+            for (var offset = p.LogStart; offset < p.HighWatermark; offset++)
+            {
+                if (!seen.Contains((p.Topic, p.Partition, offset)) && ++missing <= 5)
+                {
+                    examples.Add(string.Create(CultureInfo.InvariantCulture, $"{p.Topic}/{p.Partition}@{offset}"));
+                }
+            }
+        }
+
+        return missing == 0
+            ? null
+            : (NotApplied, string.Create(CultureInfo.InvariantCulture,
+                $"{missing} message(s) were handed to the handler, returned from and committed, but the store does not show them applied, e.g. {string.Join(", ", examples)}"));
+    }
+
+    /// <summary>One run of a seed and plan with a fresh store, checked at its end by <paramref name="checkAtEnd"/> when
+    /// given, and recorded into <paramref name="trace"/> when given.</summary>
+    private SimulationResult Run(HandlerTestOptions o, string property, ulong seed, FaultPlan plan,
+        Func<TStore, IReadOnlyList<PartitionOutcome>, (string Kind, string Detail)?>? checkAtEnd, TraceSink? trace) =>
+        RunWithStore(o, property, seed, plan, checkAtEnd, trace).Result;
+
+    private (SimulationResult Result, TStore Store) RunWithStore(HandlerTestOptions o, string property, ulong seed, FaultPlan plan,
+        Func<TStore, IReadOnlyList<PartitionOutcome>, (string Kind, string Detail)?>? checkAtEnd, TraceSink? trace)
     {
         var store = _newStore();
         var content = o.Content;
@@ -143,22 +196,33 @@ public sealed class HandlerTestKit<TStore>
         {
             var body = content(tp, offset);
             return (body.Key, body.Value);
-        });
-        return (Simulator.Run(o.Shape with { UserHandler = user }, seed, plan), store);
+        })
+        {
+            Name = $"handler test kit: {property}",
+            CheckAtEnd = checkAtEnd is null ? null : partitions => checkAtEnd(store, partitions),
+        };
+        return (Simulator.Run(o.Shape with { UserHandler = user }, seed, plan, trace), store);
     }
 
-    /// <summary>Runs the seeds in order until one fails <paramref name="judge"/>, then shrinks that one with the same
-    /// judge (a candidate counts only if it fails the same way).</summary>
-    private static HandlerCheckResult Check(string property, HandlerTestOptions o, Func<ulong, FaultPlan, SimulationResult> judge)
+    /// <summary>Runs the seeds in order until one fails <paramref name="judge"/> with a violation of this property's kind
+    /// (<paramref name="isOwnKind"/>; other violations are other properties' and pass here), then shrinks that one with
+    /// the same judge (a candidate counts only if it fails the same way). The result can record the shrunk run again.</summary>
+    private static HandlerCheckResult Check(string property, HandlerTestOptions o, Func<string, bool> isOwnKind, Func<ulong, FaultPlan, TraceSink?, SimulationResult> judge)
     {
+        SimulationResult Judge(ulong seed, FaultPlan plan, TraceSink? trace)
+        {
+            var result = judge(seed, plan, trace);
+            return result.Violation is { } violation && !isOwnKind(violation.Kind) ? result with { Violation = null } : result;
+        }
+
         for (var i = 0; i < o.Seeds; i++)
         {
             var seed = unchecked(o.FirstSeed + (ulong)i);
-            var failing = judge(seed, o.Plan ?? FaultPlan.Draw(seed, o.Shape));
+            var failing = Judge(seed, o.Plan ?? FaultPlan.Draw(seed, o.Shape), null);
             if (!failing.Passed)
             {
-                var shrunk = Shrinker.Shrink(o.Shape, failing, plan => judge(seed, plan), o.MaxShrinkRuns);
-                return new HandlerCheckResult(property, i + 1, failing, shrunk);
+                var shrunk = Shrinker.Shrink(o.Shape, failing, plan => Judge(seed, plan, null), o.MaxShrinkRuns);
+                return new HandlerCheckResult(property, i + 1, failing, shrunk) { Recorder = trace => Judge(seed, shrunk.Minimal.Plan, trace) };
             }
         }
 

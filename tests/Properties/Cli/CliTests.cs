@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Elsa.Sim.Properties.Tests.Timeline;
 
 namespace Elsa.Sim.Properties.Tests.Cli;
 
@@ -150,6 +151,48 @@ public sealed partial class CliTests : IDisposable
 
         Assert.Equal(0, run.Code);
         Assert.Contains("verdict: pass", File.ReadAllText(page), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_with_html_draws_a_failing_trace_it_cannot_run_again_with_the_violation_highlighted_and_exits_4()
+    {
+        using var trace = new FailingRunTrace();
+        var page = Path.Combine(_directory, "failing.html");
+
+        var run = Run("replay", trace.Path, "--html", page);
+
+        Assert.Equal(4, run.Code);
+        Assert.Contains($"timeline: {page}", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"recorded verdict: {trace.Result.Violation}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("could not replay: ", run.Output, StringComparison.Ordinal);
+        Assert.Contains("'CommitsBeforeHandling'", run.Output, StringComparison.Ordinal);
+        var html = File.ReadAllText(page);
+        Assert.Contains("id=\"violation\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"lane violated\"", html, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(trace.Result.Violation!.Detail), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_without_html_refuses_a_trace_of_another_machine_as_bad_usage()
+    {
+        using var trace = new FailingRunTrace();
+
+        var run = Run("replay", trace.Path);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("'CommitsBeforeHandling'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exploring_with_html_and_no_violation_says_that_nothing_was_drawn()
+    {
+        var page = Path.Combine(_directory, "nothing.html");
+
+        var run = Run("explore", "--seeds", "3", "--html", page);
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains($"no violation, so no timeline was drawn to {page}", run.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(page));
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)

@@ -44,6 +44,44 @@ public sealed class ElsaArbitrariesTests
     }
 
     [Fact]
+    public void Groups_under_faults_target_only_their_own_members_and_partitions_before_and_after_shrinking()
+    {
+        var arbitrary = ElsaArbitraries.GroupsUnderFaults();
+
+        var groups = arbitrary.Generator.Sample(Samples, new Rnd(20_261_127), 20);
+
+        static void Fits(GroupUnderFaults group)
+        {
+            Assert.Empty(group.Shape.Validate());
+            Assert.All(group.Plan.Schedule, fault =>
+            {
+                Assert.Contains(fault.Kind, group.Shape.Faults);
+                Assert.InRange(fault.AtMs, 1, group.Shape.FaultWindowMs);
+                Assert.InRange(fault.Member, 0, group.Shape.Members - 1);
+                Assert.InRange(fault.Partition, 0, (group.Shape.Topics * group.Shape.PartitionsPerTopic) - 1);
+            });
+        }
+
+        Assert.All(groups, Fits);
+        var big = groups.First(g => g.Shape.Members > 1 && g.Shape.PartitionsPerTopic > 1 && g.Plan.Schedule.Count > 1);
+        var smaller = arbitrary.Shrinker(big).ToArray();
+        Assert.All(smaller, Fits);
+        Assert.Contains(smaller, g => g.Shape == big.Shape && g.Plan.Schedule.Count == big.Plan.Schedule.Count - 1);
+        Assert.Contains(smaller, g => g.Shape.Members == big.Shape.Members - 1 && g.Plan.Schedule.Count == big.Plan.Schedule.Count);
+        Assert.Contains("fault(s); at ", big.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_kit_property_over_groups_under_faults_runs_with_fscheck()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t));
+        var property = Prop.ForAll(ElsaArbitraries.GroupsUnderFaults(), group =>
+            kit.IdempotentUnderRedelivery(t => t.Describe(), options: new HandlerTestOptions { Shape = group.Shape, Plan = group.Plan, Seeds = 1 }).Passed);
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(5).WithReplay(new Replay(new Rnd(20_261_128), null)), property);
+    }
+
+    [Fact]
     public void Message_batches_are_consecutive_offsets_of_one_partition_with_amounts()
     {
         var batches = ElsaArbitraries.Messages().Generator.Sample(Samples, new Rnd(20_261_125), 20);

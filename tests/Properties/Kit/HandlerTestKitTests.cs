@@ -107,6 +107,89 @@ public sealed class HandlerTestKitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void At_least_once_and_idempotence_do_not_report_the_revocation_property_s_violations()
+    {
+        var planted = HandlerTestOptions.DefaultShape with { MachineName = nameof(RevokesWithoutStoppingWorkers), MachineFactory = c => new RevokesWithoutStoppingWorkers(c) };
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t), new HandlerTestOptions { Shape = planted, Seeds = 20, MaxShrinkRuns = 40 });
+
+        var revocation = kit.NoHandlingAfterRevocation();
+        var atLeastOnce = kit.AtLeastOnce();
+        var idempotent = kit.IdempotentUnderRedelivery(t => t.Describe());
+
+        output.WriteLine(atLeastOnce.ToString());
+        output.WriteLine(idempotent.ToString());
+        Assert.Equal(ViolationKinds.HandledAfterRevocation, revocation.Failure?.Violation?.Kind);
+        Assert.NotEqual(ViolationKinds.HandledAfterRevocation, atLeastOnce.Failure?.Violation?.Kind);
+        Assert.True(idempotent.Passed || idempotent.Failure!.Violation!.Kind == HandlerTestKit<Tally>.NotIdempotent, idempotent.ToString());
+    }
+
+    [Fact]
+    public void Idempotence_does_not_report_a_handler_that_never_acks_which_is_at_least_once_s_finding()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new NeverAckingHandler(t), FewSeeds with { Seeds = 2, MaxShrinkRuns = 20 });
+
+        var idempotent = kit.IdempotentUnderRedelivery(t => t.Describe());
+
+        Assert.True(idempotent.Passed, idempotent.ToString());
+        Assert.Equal(ViolationKinds.Liveness, kit.AtLeastOnce().Failure?.Violation?.Kind);
+    }
+
+    [Fact]
+    public void A_handler_that_acks_messages_it_did_not_apply_passes_at_least_once_but_not_with_a_projection_of_what_it_applied()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new SkippingTallyHandler(t), FewSeeds with { Seeds = 3, MaxShrinkRuns = 40 });
+
+        var handed = kit.AtLeastOnce();
+        var applied = kit.AtLeastOnce(t => t.Applied);
+
+        output.WriteLine(applied.ToString());
+        Assert.True(handed.Passed, handed.ToString());
+        Assert.False(applied.Passed);
+        Assert.Equal(HandlerTestKit<Tally>.NotApplied, applied.Shrunk!.Minimal.Violation!.Kind);
+        Assert.Contains("@13", applied.Story, StringComparison.Ordinal);
+        var fixedKit = new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t), kit.Options);
+        Assert.True(fixedKit.AtLeastOnce(t => t.Applied).Passed);
+    }
+
+    [Fact]
+    public void A_failing_result_writes_its_shrunk_run_as_a_trace_and_a_timeline_with_the_violation_highlighted()
+    {
+        var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DoubleCountingTallyHandler(t), FewSeeds with { MaxShrinkRuns = 60 });
+        var result = kit.IdempotentUnderRedelivery(t => t.Describe());
+        Assert.False(result.Passed);
+        var directory = Directory.CreateTempSubdirectory("elsa-sim-kit-");
+        try
+        {
+            var trace = Path.Combine(directory.FullName, "failing.jsonl");
+            var page = Path.Combine(directory.FullName, "failing.html");
+
+            result.WriteTrace(trace);
+            result.WriteTimeline(page);
+
+            Assert.Equal("handler test kit: idempotent-under-redelivery", TraceHeader.Read(trace).Handler);
+            var drawn = TimelineBuilder.FromFile(trace);
+            Assert.Equal(result.Shrunk!.Minimal.Violation!.ToString(), drawn.Violation?.Text);
+            Assert.Contains("user handler 'handler test kit: idempotent-under-redelivery'", drawn.Title, StringComparison.Ordinal);
+            var html = File.ReadAllText(page);
+            Assert.Contains("id=\"violation\"", html, StringComparison.Ordinal);
+            Assert.Contains("not-idempotent", html, StringComparison.Ordinal);
+            Assert.Equal(TimelineHtml.Render(drawn), html);
+            using var cliOutput = new StringWriter();
+            using var cliError = new StringWriter();
+            var code = global::Elsa.Sim.Cli.Cli.Run(["replay", trace, "--html", Path.Combine(directory.FullName, "drawn-by-cli.html")], cliOutput, cliError);
+            Assert.Equal(4, code);
+            Assert.Contains("a user's handler ('handler test kit: idempotent-under-redelivery'", cliOutput.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+
+        var passed = new HandlerTestKit<Tally>(() => new Tally(), t => new DedupingTallyHandler(t), FewSeeds with { Seeds = 1 }).AtLeastOnce();
+        Assert.Throws<InvalidOperationException>(() => passed.WriteTrace(Path.Combine(Path.GetTempPath(), "never-written.jsonl")));
+    }
+
+    [Fact]
     public void Check_variants_throw_with_the_seed_and_the_story()
     {
         var kit = new HandlerTestKit<Tally>(() => new Tally(), t => new DoubleCountingTallyHandler(t));

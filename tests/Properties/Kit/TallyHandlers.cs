@@ -100,3 +100,24 @@ internal sealed class SometimesThrowingTallyHandler(Tally tally) : IMessageHandl
         return _inner.HandleMessagesAsync(messages, cancellationToken);
     }
 }
+
+/// <summary>A user bug the simulator cannot see: acks every batch but never applies offsets ending in 13 (say, it
+/// swallows the exception a malformed message throws).</summary>
+internal sealed class SkippingTallyHandler(Tally tally) : IMessageHandler
+{
+    public ValueTask InitAsync(HandlerContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask<HandlerResult> HandleMessagesAsync(IReadOnlyList<ConsumedMessage> messages, CancellationToken cancellationToken)
+    {
+        tally.Batches++;
+        foreach (var message in messages.Where(m => m.Offset % 100 != 13))
+        {
+            if (tally.Applied.Add((message.Topic, message.Partition, message.Offset)))
+            {
+                tally.Total += Tally.Amount(message);
+            }
+        }
+
+        return ValueTask.FromResult(HandlerResult.Ack);
+    }
+}

@@ -11,6 +11,9 @@ internal static class Chromium
 
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
+    // Even a run that used its whole limit gets a moment to hand over output that has already been written.
+    private static readonly TimeSpan MinimumReadWait = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether a Chromium binary is on the PATH.</summary>
     public static bool IsInstalled => Find() is not null;
 
@@ -43,6 +46,7 @@ internal static class Chromium
                 start.ArgumentList.Add(argument);
             }
 
+            var elapsed = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
@@ -50,6 +54,13 @@ internal static class Chromium
             {
                 process.Kill(entireProcessTree: true);
                 throw new TimeoutException($"Chromium did not finish within {Limit.TotalSeconds} s");
+            }
+
+            // Chromium's helper processes can keep its pipes open after it exits: reading them to the end is bounded too.
+            var left = Limit - elapsed.Elapsed;
+            if (!Task.WhenAll(output, error).Wait(left > MinimumReadWait ? left : MinimumReadWait))
+            {
+                throw new TimeoutException($"Chromium exited, but its output did not end within {Limit.TotalSeconds} s of its start");
             }
 
             if (process.ExitCode != 0)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Elsa.Sim.Simulation;
 
 namespace Elsa.Sim.Properties.Tests.Timeline;
@@ -68,6 +69,60 @@ public sealed class TimelineBuilderTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void A_crashed_members_workers_and_generation_end_at_the_crash_and_its_restarted_workers_get_bars_of_their_own()
+    {
+        // Seed 3 with member crashes only: members crash while they run workers, restart, and start workers again with
+        // the ids a fresh machine hands out (w1, w2, ...), which their dead predecessors had.
+        var (result, timeline, _) = RecordedRun.Of(new SimulationOptions { Faults = [FaultKind.MemberCrash] }, seed: 3);
+
+        Assert.True(result.Passed, result.Verdict);
+        var crashes = timeline.Lanes.Where(l => l.Id.StartsWith("member:", StringComparison.Ordinal))
+            .SelectMany(l => l.Marks.Where(m => m.Kind == TimelineMarkKind.Fault && m.Detail.Contains("crashes", StringComparison.Ordinal))
+                .Select(m => (Lane: l, m.AtMs)))
+            .ToArray();
+        Assert.True(crashes.Length >= 2, $"only {crashes.Length} member crash(es) fired");
+        var partitions = timeline.Lanes.Where(l => l.Id.StartsWith("partition:", StringComparison.Ordinal)).ToArray();
+        foreach (var lane in partitions)
+        {
+            Assert.Equal(lane.Marks.Count(m => m.Kind == TimelineMarkKind.WorkerStart), lane.Spans.Count);
+            foreach (var member in lane.Spans.GroupBy(s => s.Member))
+            {
+                var bars = member.OrderBy(s => s.StartMs).ToArray();
+                Assert.All(bars.Zip(bars.Skip(1)), pair => Assert.True(pair.First.EndMs <= pair.Second.StartMs,
+                    $"{lane.Id}: member {member.Key}'s bars overlap: {pair.First.Detail} / {pair.Second.Detail}"));
+            }
+        }
+
+        foreach (var (memberLane, atMs) in crashes)
+        {
+            var member = int.Parse(memberLane.Id["member:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            var bars = partitions.SelectMany(l => l.Spans).Where(s => s.Member == member).Concat(memberLane.Spans);
+            Assert.All(bars, bar => Assert.False(bar.StartMs < atMs && atMs < bar.EndMs,
+                $"member {member} crashed at {atMs} ms, but this bar runs across it: {bar.Detail}"));
+        }
+
+        Assert.Contains(partitions.SelectMany(l => l.Spans), bar => crashes.Any(c => c.AtMs == bar.EndMs && c.Lane.Id == TimelineBuilder.MemberLane(bar.Member)));
+    }
+
+    [Fact]
+    public void A_fault_aimed_at_a_partition_is_named_by_its_partition_in_the_trace_and_drawn_on_that_partitions_lane()
+    {
+        var options = new SimulationOptions { Faults = [FaultKind.WorkerCrash, FaultKind.HandlerException, FaultKind.FetchOutOfRange] };
+
+        var (result, timeline, lines) = RecordedRun.Of(options, seed: 4);
+
+        var faults = lines.Where(l => l.Contains("\"fault\":", StringComparison.Ordinal)).ToArray();
+        Assert.True(faults.Length >= 3, $"only {faults.Length} fault(s) fired: {result.Verdict}");
+        Assert.All(faults, line => Assert.Matches(@"topic-\d+/\d+", line));
+        Assert.Empty(timeline.Faults);
+        var drawn = timeline.Lanes.Where(l => l.Id.StartsWith("partition:", StringComparison.Ordinal))
+            .SelectMany(l => l.Marks.Where(m => m.Kind == TimelineMarkKind.Fault).Select(m => (Lane: l, Mark: m)))
+            .ToArray();
+        Assert.Equal(faults.Length, drawn.Length);
+        Assert.All(drawn, fault => Assert.Matches($@"{Regex.Escape(fault.Lane.Label)}\b", fault.Mark.Detail));
     }
 
     [Fact]

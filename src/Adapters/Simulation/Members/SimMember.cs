@@ -89,7 +89,7 @@ internal sealed class SimMember : ICoordinatorClient, IIncarnated
             return;
         }
 
-        GoDown();
+        GoDown("crashed");
         AfterDelay(restartAfterMs, Start, anyIncarnation: true);
     }
 
@@ -100,8 +100,12 @@ internal sealed class SimMember : ICoordinatorClient, IIncarnated
         Feed(new GroupEvent.ShutdownRequested());
     }
 
-    private void GoDown()
+    /// <summary>The member process ends. Its workers die with it without a word to anyone, so the trace says so here:
+    /// a timeline would otherwise draw them alive until their ids are reused by the restarted member.</summary>
+    private void GoDown(string how)
     {
+        var dying = string.Join(", ", _workers.Keys.Order());
+        _world.Note("down", $"member {Index} is down ({how}); {(dying.Length == 0 ? "no live workers" : $"workers {dying} die with it")}");
         Alive = false;
         Incarnation++;
         foreach (var worker in _workers.Values)
@@ -239,14 +243,14 @@ internal sealed class SimMember : ICoordinatorClient, IIncarnated
                 CompleteRevocation(done.Partitions);
                 break;
             case GroupEffect.CompleteShutdown:
-                LeaveAndRejoinLater(_restartAfterShutdownMs);
+                LeaveAndRejoinLater("shut down", _restartAfterShutdownMs);
                 break;
             case GroupEffect.Diagnostic diagnostic:
                 _world.Stats.CountDiagnostic(diagnostic.Kind);
                 break;
             case GroupEffect.Fail:
                 _world.Stats.MemberFailures++;
-                LeaveAndRejoinLater(_rng.Between(500, 3_000));
+                LeaveAndRejoinLater("failed", _rng.Between(500, 3_000));
                 break;
             default:
                 throw new System.Diagnostics.UnreachableException($"unknown effect {effect}");
@@ -576,14 +580,14 @@ internal sealed class SimMember : ICoordinatorClient, IIncarnated
         }
     }
 
-    private void LeaveAndRejoinLater(long delayMs)
+    private void LeaveAndRejoinLater(string how, long delayMs)
     {
         if (MemberId is { } memberId)
         {
             ToCoordinator(() => { _world.Coordinator.Leave(memberId); return 0; }, _ => { }, anyIncarnation: true);
         }
 
-        GoDown();
+        GoDown(how);
         AfterDelay(delayMs, Start, anyIncarnation: true);
     }
 

@@ -223,13 +223,11 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
 
     private ConsumedMessage[] Messages(long first, long last)
     {
-        var content = World.Options.UserHandler!.Content;
+        var user = World.Options.UserHandler!;
         var messages = new ConsumedMessage[checked((int)(last - first + 1))];
         for (var i = 0; i < messages.Length; i++)
         {
-            var offset = first + i;
-            var (key, value) = content(Partition, offset);
-            messages[i] = new ConsumedMessage(Partition.Topic, Partition.Partition, offset, UserHandler.TimestampEpochMs + offset, key, value, Generation);
+            messages[i] = user.Message(Partition, first + i, Generation);
         }
 
         return messages;

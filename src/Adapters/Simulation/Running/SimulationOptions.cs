@@ -52,9 +52,17 @@ public sealed record SimulationOptions
     /// Tests pass wrappers that plant known bugs.</summary>
     public Func<GroupConfig, IGroupMachine> MachineFactory { get; init; } = config => new GroupMachine(config);
 
-    /// <summary>A user's handler that every worker runs instead of the simulated handler model, or null for the model.
-    /// Set by the handler test kit (Elsa.Sim.Testing).</summary>
-    internal UserHandler? UserHandler { get; init; }
+    /// <summary>Your own handler, which every worker then runs instead of the simulator's handler model, or null for the
+    /// model. Default null. (Elsa.Sim.Testing's handler test kit sets it.)</summary>
+    public UserHandler? UserHandler { get; init; }
+
+    /// <summary>The topics a run consumes: <c>topic-0</c>, <c>topic-1</c>, ….</summary>
+    internal IReadOnlyList<string> TopicNames() =>
+        [.. Enumerable.Range(0, Topics).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topic-{t}"))];
+
+    /// <summary>Every partition of a run, in <see cref="TopicPartition"/> order: a fault's partition index points into this.</summary>
+    internal IReadOnlyList<TopicPartition> TopicPartitions() =>
+        [.. TopicNames().SelectMany(t => Enumerable.Range(0, PartitionsPerTopic).Select(p => new TopicPartition(t, p))).Order()];
 
     /// <summary>Every problem with these options; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -108,6 +116,11 @@ public sealed record SimulationOptions
         if (MachineFactory is null)
         {
             problems.Add("machine factory must not be null");
+        }
+
+        if (UserHandler is { } user && (user.Create is null || user.Content is null || string.IsNullOrEmpty(user.Name)))
+        {
+            problems.Add("a user handler needs a Create, a Content and a Name");
         }
 
         return problems;

@@ -26,8 +26,8 @@ internal sealed class World
         _trace = trace;
         Scenario = Scenario.Draw(seed, options);
         _producer = SimRandom.Stream(seed, 0x9E0D);
-        var topics = Enumerable.Range(0, options.Topics).Select(t => $"topic-{t}").ToArray();
-        Partitions = [.. topics.SelectMany(t => Enumerable.Range(0, options.PartitionsPerTopic).Select(p => new TopicPartition(t, p))).Order()];
+        var topics = options.TopicNames();
+        Partitions = options.TopicPartitions();
         foreach (var tp in Partitions)
         {
             _logs[tp] = new PartitionLog();
@@ -122,6 +122,12 @@ internal sealed class World
             CheckHistoryAtEnd();
         }
 
+        PartitionOutcome[] outcomes = [.. Partitions.Select(Outcome)];
+        if (!Stopped && Options.UserHandler?.CheckAtEnd is { } check && check(outcomes) is { } failed)
+        {
+            Violate(failed.Kind, failed.Detail);
+        }
+
         Stats.Events = Timeline.ActionsRun;
         Stats.SimulatedMs = Timeline.NowMs;
         foreach (var history in _histories.Values)
@@ -130,7 +136,7 @@ internal sealed class World
         }
 
         _trace?.Note(Timeline.NowMs, "verdict", Violation?.ToString() ?? "pass");
-        return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash, [.. Partitions.Select(Outcome)]);
+        return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash, outcomes);
     }
 
     private PartitionOutcome Outcome(TopicPartition tp)
@@ -175,8 +181,8 @@ internal sealed class World
 
     private void Fire(Fault fault)
     {
-        var member = _members[fault.Member % _members.Length];
-        var tp = Partitions[fault.Partition % Partitions.Count];
+        var member = _members[fault.TargetMember(Options)];
+        var tp = fault.TargetPartition(Options);
         var fired = true;
         switch (fault.Kind)
         {
@@ -248,7 +254,7 @@ internal sealed class World
         if (fired)
         {
             Stats.CountFault(fault.Kind);
-            _trace?.Note(Timeline.NowMs, "fault", fault.Describe());
+            _trace?.Note(Timeline.NowMs, "fault", fault.Describe(Options));
         }
     }
 

@@ -18,10 +18,19 @@ public static class Shrinker
         return Shrink(options, failing, plan => Simulator.Run(options, failing.Seed, plan), maxRuns);
     }
 
-    /// <summary>Shrinks with a caller's way of running a candidate plan (the handler test kit's runs judge properties
-    /// that span more than one run).</summary>
-    internal static ShrinkResult Shrink(SimulationOptions options, SimulationResult failing, Func<FaultPlan, SimulationResult> rerun, int maxRuns)
+    /// <summary>Shrinks with your own way of running a candidate plan of the failing seed, for properties the simulator
+    /// alone cannot judge (the handler test kit compares a run with faults to one without, and reports only its
+    /// property's violations). A candidate counts when <paramref name="rerun"/>'s result fails with the same violation
+    /// kind as <paramref name="failing"/>.</summary>
+    /// <param name="options">The options the failing run used (for the story).</param>
+    /// <param name="failing">A failing run.</param>
+    /// <param name="rerun">Runs the failing seed with a candidate plan.</param>
+    /// <param name="maxRuns">A bound on the runs spent shrinking.</param>
+    public static ShrinkResult Shrink(SimulationOptions options, SimulationResult failing, Func<FaultPlan, SimulationResult> rerun, int maxRuns)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(failing);
+        ArgumentNullException.ThrowIfNull(rerun);
         if (failing.Violation is null)
         {
             throw new ArgumentException("only a failing run can be shrunk", nameof(failing));
@@ -103,7 +112,7 @@ public static class Shrinker
         for (var i = 0; i < result.Plan.Schedule.Count; i++)
         {
             var fault = result.Plan.Schedule[i];
-            story.Append(CultureInfo.InvariantCulture, $"  {i + 1,2}. at {fault.AtMs,6} ms {fault.Describe()}").AppendLine();
+            story.Append(CultureInfo.InvariantCulture, $"  {i + 1,2}. at {fault.AtMs,6} ms {fault.Describe(options)}").AppendLine();
         }
 
         if (result.Plan.Schedule.Count == 0)

@@ -10,13 +10,19 @@ namespace Elsa.Sim.Simulation;
 /// <param name="Machine">Which machine the members ran ("core" for the real one).</param>
 /// <param name="Options">The run's shape.</param>
 /// <param name="Plan">The faults the run was given.</param>
-public sealed record TraceHeader(string Format, string Version, ulong Seed, string Machine, TraceOptions Options, FaultPlan Plan)
+/// <param name="Handler">The <see cref="UserHandler.Name"/> of the user's handler the workers ran, or null (left out of the
+/// JSON) when they ran the simulator's handler model. A trace with a user's handler cannot be run again without that
+/// code.</param>
+public sealed record TraceHeader(string Format, string Version, ulong Seed, string Machine, TraceOptions Options, FaultPlan Plan,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string? Handler = null)
 {
-    /// <summary>The format this library writes.</summary>
-    public const string CurrentFormat = "elsa-sim-trace/1";
+    /// <summary>The format this library writes. Version 2 added the <c>down</c> lines (a member process ended, its workers
+    /// with it) and the header's <c>handler</c>, and names a fault's partition (<c>topic-0/3</c>) instead of its index.</summary>
+    public const string CurrentFormat = "elsa-sim-trace/2";
 
     internal static TraceHeader For(ulong seed, SimulationOptions options, FaultPlan plan) =>
-        new(CurrentFormat, LibraryVersion, seed, options.MachineName, TraceOptions.From(options), plan);
+        new(CurrentFormat, LibraryVersion, seed, options.MachineName, TraceOptions.From(options), plan, options.UserHandler?.Name);
 
     /// <summary>This library's version, as written into traces.</summary>
     public static string LibraryVersion { get; } =
@@ -36,6 +42,11 @@ public sealed record TraceHeader(string Format, string Version, ulong Seed, stri
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}'s first line is not a trace header: {e.Message}", e);
+        }
+
+        if (header?.Format is { } format && format != CurrentFormat)
+        {
+            throw new InvalidDataException($"{path} is in the trace format '{format}'; this build runs only '{CurrentFormat}'");
         }
 
         if (header is null || header.Format != CurrentFormat || header.Options is null || header.Plan is null)

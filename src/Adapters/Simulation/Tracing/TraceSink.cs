@@ -20,16 +20,29 @@ public sealed class TraceSink : IDisposable
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly TextWriter? _writer;
+    private readonly bool _ownsWriter;
     private readonly StringBuilder _line = new();
     private string? _finalHash;
 
-    private TraceSink(TextWriter? writer) => _writer = writer;
+    private TraceSink(TextWriter? writer, bool ownsWriter)
+    {
+        _writer = writer;
+        _ownsWriter = ownsWriter;
+    }
 
     /// <summary>A sink that only hashes.</summary>
-    public static TraceSink HashOnly() => new(null);
+    public static TraceSink HashOnly() => new(null, ownsWriter: false);
 
     /// <summary>A sink that hashes and writes to <paramref name="path"/> (created or overwritten).</summary>
-    public static TraceSink ToFile(string path) => new(new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" });
+    public static TraceSink ToFile(string path) => new(new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" }, ownsWriter: true);
+
+    /// <summary>A sink that hashes and writes each line to <paramref name="writer"/> (with the writer's own line ending),
+    /// which stays open: the caller owns it.</summary>
+    public static TraceSink ToWriter(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return new(writer, ownsWriter: false);
+    }
 
     /// <summary>The hex SHA-256 of every line received; finishes the trace.</summary>
     public string Hash
@@ -105,7 +118,15 @@ public sealed class TraceSink : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _writer?.Dispose();
+        if (_ownsWriter)
+        {
+            _writer?.Dispose();
+        }
+        else
+        {
+            _writer?.Flush();
+        }
+
         _hash.Dispose();
     }
 }

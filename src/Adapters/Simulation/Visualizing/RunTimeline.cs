@@ -17,7 +17,7 @@ public sealed record RunTimeline(string Title, long EndMs, int Members, IReadOnl
 /// <param name="Id">A stable id: <c>member:0</c>, <c>partition:topic-0/3</c>.</param>
 /// <param name="Label">What the row is called on the page.</param>
 /// <param name="Spans">Intervals: a member's generations, a partition's workers (coloured by member).</param>
-/// <param name="Marks">Instants: worker starts and stops, acks, commits, faults.</param>
+/// <param name="Marks">Instants: worker starts and stops, acks, commits, faults, a member going down.</param>
 public sealed record TimelineLane(string Id, string Label, IReadOnlyList<TimelineSpan> Spans, IReadOnlyList<TimelineMark> Marks);
 
 /// <summary>An interval on a lane.</summary>
@@ -60,6 +60,9 @@ public enum TimelineMarkKind
 
     /// <summary>An injected fault.</summary>
     Fault,
+
+    /// <summary>A member process ended (crashed, failed or shut down); its workers and its generation end with it.</summary>
+    MemberDown,
 }
 
 /// <summary>Where a run's violation happened.</summary>

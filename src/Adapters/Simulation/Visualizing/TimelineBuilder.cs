@@ -37,6 +37,11 @@ public static partial class TimelineBuilder
             {
                 throw new FormatException($"trace line {number} is not JSON: {e.Message}", e);
             }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+            {
+                // A JSON line without the fields (or with fields of another kind) a trace line has.
+                throw new FormatException($"trace line {number} is not a trace line: {e.Message}", e);
+            }
         }
 
         return state.Finish();
@@ -165,7 +170,8 @@ public static partial class TimelineBuilder
             _memberCount = options.GetProperty("members").GetInt32();
             var seed = header.GetProperty("seed").GetRawText();
             var machine = header.TryGetProperty("machine", out var m) ? m.GetString() : "core";
-            _title = $"seed {seed} · machine {machine} · {_memberCount} members · " +
+            var handler = header.TryGetProperty("handler", out var h) ? $" · user handler '{h.GetString()}'" : "";
+            _title = $"seed {seed} · machine {machine}{handler} · {_memberCount} members · " +
                 $"{options.GetProperty("topics").GetInt32()} topics × {options.GetProperty("partitionsPerTopic").GetInt32()} partitions";
         }
 
@@ -224,7 +230,7 @@ public static partial class TimelineBuilder
             {
                 case "fault":
                     var mark = new TimelineMark(t, TimelineMarkKind.Fault, text);
-                    if (PartitionName().Match(text) is { Success: true } partition && _partitions.ContainsKey(partition.Groups[1].Value))
+                    if (PartitionName().Match(text) is { Success: true } partition)
                     {
                         Partition(partition.Groups[1].Value).Marks.Add(mark);
                     }
@@ -238,6 +244,13 @@ public static partial class TimelineBuilder
                     }
 
                     break;
+                case "down":
+                    if (MemberName().Match(text) is { Success: true } down)
+                    {
+                        GoDown(t, Int(down.Groups[1]), text);
+                    }
+
+                    break;
                 case "violation":
                     _violation ??= (t, text);
                     break;
@@ -248,6 +261,23 @@ public static partial class TimelineBuilder
                     // Scenario descriptions and per-batch notes add nothing the lanes do not already show.
                     break;
             }
+        }
+
+        /// <summary>A member process ended: its workers died with it (a restarted member's machine hands out the same
+        /// worker ids again) and its generation ended.</summary>
+        private void GoDown(long t, int member, string text)
+        {
+            foreach (var (_, worker) in _workers.Keys.Where(k => k.Member == member).OrderBy(k => k.Worker, StringComparer.Ordinal).ToArray())
+            {
+                EndWorker(t, member, worker, TimelineMarkKind.WorkerCrash, "died with its member");
+            }
+
+            if (_generations.Remove(member, out var open))
+            {
+                Member(member).Spans.Add(GenerationSpan(member, open, t));
+            }
+
+            Member(member).Marks.Add(new TimelineMark(t, TimelineMarkKind.MemberDown, text));
         }
 
         private void EndWorker(long t, int member, string worker, TimelineMarkKind kind, string how)

@@ -9,22 +9,53 @@ namespace Elsa.Sim.Simulation;
 /// <c>data-lane</c> attributes and the violation the id <c>violation</c>, for tools and tests.</summary>
 public static class TimelineHtml
 {
-    private const int LabelWidth = 170;
-    private const int PlotWidth = 1250;
-    private const int LaneHeight = 22;
+    // The layout and colours are internal, not private, so the Chromium test can find them in a screenshot.
+    internal const int PageMarginPx = 16;
+    internal const int LabelWidth = 170;
+    internal const int PlotWidth = 1250;
+    internal const int LaneHeight = 22;
     private const int AxisHeight = 28;
 
     // Acks closer than this many pixels are drawn as one tick, so a busy partition stays readable and the page small.
     private const double AckBucketPx = 3;
 
     // Member colours; red is kept for the violation.
-    private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#86bcb6"];
+    internal static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#86bcb6"];
 
-    /// <summary>Writes the page for the trace at <paramref name="tracePath"/> to <paramref name="htmlPath"/>.</summary>
+    internal const string ViolationColour = "#dd0000";
+    internal const string ViolatedLaneColour = "#fde2e2";
+    internal const double SpanOpacity = 0.85;
+
+    /// <summary>Writes the page for the trace at <paramref name="tracePath"/> to <paramref name="htmlPath"/>, and returns
+    /// the timeline it drew.</summary>
     /// <exception cref="IOException">When a file cannot be read or written.</exception>
     /// <exception cref="FormatException">When the trace is not a trace.</exception>
-    public static void WriteFile(string tracePath, string htmlPath) =>
-        File.WriteAllText(htmlPath, Render(TimelineBuilder.FromFile(tracePath)), new UTF8Encoding(false));
+    public static RunTimeline WriteFile(string tracePath, string htmlPath)
+    {
+        var timeline = TimelineBuilder.FromFile(tracePath);
+        Write(timeline, htmlPath);
+        return timeline;
+    }
+
+    /// <summary>Runs <paramref name="run"/> with a sink that keeps its trace in memory, writes that run's page to
+    /// <paramref name="htmlPath"/>, and returns the run's result: a timeline without a trace file. For example
+    /// <c>TimelineHtml.WriteRun("run.html", sink =&gt; Simulator.Run(options, seed, plan, sink))</c>.</summary>
+    /// <exception cref="IOException">When the page cannot be written.</exception>
+    public static SimulationResult WriteRun(string htmlPath, Func<TraceSink, SimulationResult> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var lines = new StringWriter(CultureInfo.InvariantCulture);
+        SimulationResult result;
+        using (var sink = TraceSink.ToWriter(lines))
+        {
+            result = run(sink);
+        }
+
+        Write(TimelineBuilder.FromLines(lines.ToString().Split('\n').Select(l => l.TrimEnd('\r'))), htmlPath);
+        return result;
+    }
+
+    private static void Write(RunTimeline timeline, string htmlPath) => File.WriteAllText(htmlPath, Render(timeline), new UTF8Encoding(false));
 
     /// <summary>The page for <paramref name="timeline"/>.</summary>
     public static string Render(RunTimeline timeline)
@@ -139,6 +170,7 @@ public static class TimelineHtml
             TimelineMarkKind.WorkerStart => string.Create(CultureInfo.InvariantCulture, $"<path class=\"start\" d=\"M{x:F1} {top + 3} l4 {(LaneHeight / 2) - 3} l-4 {(LaneHeight / 2) - 3} z\">{title}</path>"),
             TimelineMarkKind.WorkerStop => string.Create(CultureInfo.InvariantCulture, $"<line class=\"stop\" x1=\"{x:F1}\" y1=\"{top + 2}\" x2=\"{x:F1}\" y2=\"{bottom - 2}\">{title}</line>"),
             TimelineMarkKind.WorkerCrash => string.Create(CultureInfo.InvariantCulture, $"<text class=\"crash\" x=\"{x - 4:F1}\" y=\"{mid + 5}\">✕{title}</text>"),
+            TimelineMarkKind.MemberDown => string.Create(CultureInfo.InvariantCulture, $"<rect class=\"down\" x=\"{x - 2:F1}\" y=\"{top + 2}\" width=\"4\" height=\"{LaneHeight - 4}\">{title}</rect>"),
             TimelineMarkKind.Generation => string.Create(CultureInfo.InvariantCulture, $"<line class=\"generation\" x1=\"{x:F1}\" y1=\"{top + 1}\" x2=\"{x:F1}\" y2=\"{bottom - 1}\">{title}</line>"),
             _ => string.Create(CultureInfo.InvariantCulture, $"<text class=\"fault\" x=\"{x - 5:F1}\" y=\"{mid + 5}\">⚡{title}</text>"),
         };
@@ -152,7 +184,7 @@ public static class TimelineHtml
             legend.Append(CultureInfo.InvariantCulture, $"<span><i style=\"background:{Palette[member % Palette.Length]}\"></i>member {member}</span>");
         }
 
-        legend.Append("<span>▶ worker start</span><span>│ worker stop</span><span class=\"crash\">✕ worker crash</span>")
+        legend.Append("<span>▶ worker start</span><span>│ worker stop</span><span class=\"crash\">✕ worker crash</span><span class=\"down\">▮ member down</span>")
             .Append("<span class=\"ack\">╷ acks</span><span class=\"commit\">◆ commit</span><span class=\"commit-refused\">◇ commit refused</span>")
             .Append("<span class=\"fault\">⚡ fault</span><span class=\"violation\">┃ violation</span>")
             .Append("</div>\n<p class=\"note\">Partition bars: a worker alive, coloured by its member and labelled m(ember) g(eneration). ")
@@ -166,28 +198,29 @@ public static class TimelineHtml
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
-    private const string Css = """
-        body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
+    private static readonly string Css = $$"""
+        body { font: 13px system-ui, sans-serif; margin: {{PageMarginPx}}px; color: #222; }
         h1 { font-size: 16px; margin: 0 0 6px; }
         .verdict { margin: 4px 0 8px; padding: 4px 8px; display: inline-block; border-radius: 3px; }
-        .verdict.failed { background: #fde2e2; color: #a00; font-weight: 600; }
+        .verdict.failed { background: {{ViolatedLaneColour}}; color: #a00; font-weight: 600; }
         .verdict.passed { background: #e3f4e1; color: #1d6b16; }
         .legend span { margin-right: 14px; white-space: nowrap; } .note { color: #666; margin: 4px 0; }
         .legend i { display: inline-block; width: 12px; height: 10px; margin-right: 4px; vertical-align: middle; }
         svg { display: block; margin-top: 8px; }
         .axis line { stroke: #eee; } .axis text { font-size: 10px; fill: #888; text-anchor: middle; }
         .row { fill: transparent; } .lane:nth-child(odd) .row { fill: #fafafa; }
-        .lane.violated .row { fill: #fde2e2; }
+        .lane.violated .row { fill: {{ViolatedLaneColour}}; }
         .label { font-size: 12px; fill: #333; } .lane.violated .label { fill: #a00; font-weight: 600; }
-        .span { opacity: 0.85; } .span-label { font-size: 10px; fill: #fff; pointer-events: none; }
+        .span { opacity: {{SpanOpacity.ToString(CultureInfo.InvariantCulture)}}; } .span-label { font-size: 10px; fill: #fff; pointer-events: none; }
         .ack { stroke: #333; stroke-width: 1; } .legend .ack { color: #333; }
         .commit { fill: #1d6b16; } .legend .commit { color: #1d6b16; }
         .commit-refused { fill: #fff; stroke: #b35c00; } .legend .commit-refused { color: #b35c00; }
         .start { fill: #222; } .stop { stroke: #222; stroke-width: 2; }
         .crash { fill: #c00; font-size: 13px; font-weight: 700; } .legend .crash { color: #c00; }
         .generation { stroke: #555; stroke-dasharray: 2 2; }
+        .down { fill: #000; } .legend .down { color: #000; }
         .fault { font-size: 12px; } .fault-all { stroke: #e8a000; stroke-dasharray: 3 3; }
-        .violation line { stroke: #d00; stroke-width: 2.5; } .violation text { fill: #d00; font-weight: 700; font-size: 12px; }
-        .legend .violation { color: #d00; font-weight: 600; }
+        .violation line { stroke: {{ViolationColour}}; stroke-width: 2.5; } .violation text { fill: {{ViolationColour}}; font-weight: 700; font-size: 12px; }
+        .legend .violation { color: {{ViolationColour}}; font-weight: 600; }
         """;
 }

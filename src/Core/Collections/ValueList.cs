@@ -47,19 +47,10 @@ public readonly struct ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
     public override bool Equals(object? obj) => obj is ValueList<T> other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var item in Items)
-        {
-            hash.Add(item);
-        }
-
-        return hash.ToHashCode();
-    }
+    public override int GetHashCode() => SequenceValue.Hash(Items);
 
     /// <inheritdoc />
-    public override string ToString() => $"[{string.Join(", ", Items)}]";
+    public override string ToString() => SequenceValue.Show(Items);
 
     /// <summary>Compares two lists by their elements.</summary>
     public static bool operator ==(ValueList<T> left, ValueList<T> right) => left.Equals(right);

@@ -43,19 +43,10 @@ public readonly struct ValueQueue<T> : IReadOnlyList<T>, IEquatable<ValueQueue<T
     public override bool Equals(object? obj) => obj is ValueQueue<T> other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var item in Items)
-        {
-            hash.Add(item);
-        }
-
-        return hash.ToHashCode();
-    }
+    public override int GetHashCode() => SequenceValue.Hash(Items);
 
     /// <inheritdoc />
-    public override string ToString() => $"[{string.Join(", ", Items)}]";
+    public override string ToString() => SequenceValue.Show(Items);
 
     /// <summary>Compares two queues by their elements.</summary>
     public static bool operator ==(ValueQueue<T> left, ValueQueue<T> right) => left.Equals(right);

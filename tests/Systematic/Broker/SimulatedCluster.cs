@@ -108,15 +108,6 @@ internal sealed class SimulatedCluster
         }
     }
 
-    /// <summary>How many revoke or lost callbacks the coordinator has handed the member.</summary>
-    public int RevocationsBegun(string member)
-    {
-        lock (_gate)
-        {
-            return _members.TryGetValue(member, out var view) ? view.Revocations : 0;
-        }
-    }
-
     /// <summary>The partitions the coordinator has the member own.</summary>
     public IReadOnlyList<TopicPartition> AssignedTo(string member)
     {
@@ -219,7 +210,6 @@ internal sealed class SimulatedCluster
                 view.Assigned.Clear();
                 view.Revoke = [];
                 view.Revoking = true;
-                view.Revocations++;
                 if (_phase == Phase.Revoking)
                 {
                     EndRevokingIfDone();
@@ -232,7 +222,6 @@ internal sealed class SimulatedCluster
             {
                 view.InCallback = true;
                 view.Revoking = true;
-                view.Revocations++;
                 return new Callback(CallbackKind.Revoke, view.Revoke);
             }
 
@@ -321,12 +310,18 @@ internal sealed class SimulatedCluster
     /// again, so other work interleaves on both sides.</summary>
     public CommitOutcome Commit(string member, IReadOnlyList<PartitionOffset> offsets)
     {
+        bool first;
         lock (_gate)
         {
+            first = !_commitsInFlight.ContainsKey(member);
             _commitsInFlight[member] = _commitsInFlight.GetValueOrDefault(member) + 1;
         }
 
-        _happenings.Reach(Cue.CommitEntered, member);
+        if (first)
+        {
+            _happenings.Reach(Cue.CommitEntered, member);
+        }
+
         SchedulingPoint.Interleave();
         CommitOutcome outcome;
         var fencedByNewGeneration = false;
@@ -439,8 +434,6 @@ internal sealed class SimulatedCluster
 
         /// <summary>In a revoke or lost callback the coordinator handed out.</summary>
         public bool Revoking { get; set; }
-
-        public int Revocations { get; set; }
 
         public bool LossPending { get; set; }
 

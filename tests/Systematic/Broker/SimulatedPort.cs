@@ -1,6 +1,7 @@
 using System.Text;
 using Elsa.Sim.Core;
 using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Systematic.Tests.Handlers;
 using Elsa.Sim.Systematic.Tests.Monitors;
 using Elsa.Sim.Systematic.Tests.Support;
 using Microsoft.Coyote.Specifications;
@@ -12,7 +13,7 @@ namespace Elsa.Sim.Systematic.Tests.Broker;
 /// partitions, fetch positions, pauses) and runs rebalance callbacks inside <see cref="Consume"/> and
 /// <see cref="Close"/>, on the consume thread, as librdkafka does. Like librdkafka, it keeps an application's pause
 /// across a revocation and a later reassignment of the partition; only <see cref="Resume"/> undoes it.</summary>
-internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Happenings happenings) : IKafkaConsumerPort
+internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Ledger ledger, Happenings happenings) : IKafkaConsumerPort
 {
     private readonly object _gate = new();
     private readonly Dictionary<TopicPartition, long> _positions = [];
@@ -22,6 +23,7 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Hap
 
     // The consume thread while it runs a revoke or lost callback, so a pause or resume from elsewhere is seen to race it.
     private int? _revokingThread;
+    private bool _everPaused;
 
     public string MemberId => member;
 
@@ -41,12 +43,12 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Hap
         switch (callback.Kind)
         {
             case CallbackKind.Lost:
-                happenings.Reach(Cue.RevocationBegan, member);
+                RevocationBegins();
                 Revoke(callback.Partitions, () => listener.OnPartitionsLost(callback.Partitions));
                 cluster.LossHandled(member);
                 return null;
             case CallbackKind.Revoke:
-                happenings.Reach(Cue.RevocationBegan, member);
+                RevocationBegins();
                 Revoke(callback.Partitions, () => listener.OnPartitionsRevoked(callback.Partitions));
                 cluster.Revoked(member);
                 return null;
@@ -99,17 +101,18 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Hap
     public void Pause(IReadOnlyList<TopicPartition> partitions)
     {
         bool racing;
-        bool paused;
+        bool firstPause;
         lock (_gate)
         {
             racing = RacesRevocation();
             var assigned = partitions.Where(_positions.ContainsKey).ToArray();
             _paused.UnionWith(assigned);
-            paused = assigned.Length > 0;
+            firstPause = !_everPaused && assigned.Length > 0;
+            _everPaused |= firstPause;
         }
 
         NoteRace(racing);
-        if (paused)
+        if (firstPause)
         {
             happenings.Reach(Cue.Paused, member);
         }
@@ -151,6 +154,17 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Hap
 
     public void Dispose()
     {
+    }
+
+    /// <summary>A revoke or lost callback the coordinator handed out is about to run.</summary>
+    private void RevocationBegins()
+    {
+        if (ledger.BatchesInHand(member) > 0)
+        {
+            happenings.Saw(Race.RevocationDuringBatch);
+        }
+
+        happenings.Reach(Cue.RevocationBegan, member);
     }
 
     private void Revoke(IReadOnlyList<TopicPartition> partitions, Action callback)

@@ -31,11 +31,14 @@ internal sealed class Ledger
         }
     }
 
-    public void BatchStarted(string member)
+    /// <summary>A handler of <paramref name="member"/> began a batch; true for the member's first.</summary>
+    public bool BatchStarted(string member)
     {
         lock (_gate)
         {
+            var first = !_batchesInHand.ContainsKey(member);
             _batchesInHand[member] = _batchesInHand.GetValueOrDefault(member) + 1;
+            return first;
         }
     }
 
@@ -55,11 +58,17 @@ internal sealed class Ledger
         }
     }
 
-    public void Handled(TopicPartition partition, long first, long last)
+    /// <summary>A handler of <paramref name="member"/> returned from a batch of <paramref name="partition"/>, acking it
+    /// or not.</summary>
+    public void Handled(string member, TopicPartition partition, int generation, long first, long last, bool acked)
     {
         lock (_gate)
         {
             _handled.Add(partition, first, last);
+            if (acked)
+            {
+                RecordAck(member, partition, generation, last);
+            }
         }
 
         Specification.Monitor<SafetyMonitor>(new BatchHandled(partition, first, last));
@@ -72,16 +81,6 @@ internal sealed class Ledger
         lock (_gate)
         {
             return _handled.Prefix(partition) >= end;
-        }
-    }
-
-    /// <summary>An ack reached the host: returned by a handler, or sent through <c>Ack/5</c> (<see cref="AckSent"/>).</summary>
-    public void Acked(string member, TopicPartition partition, int generation, long lastOffset)
-    {
-        lock (_gate)
-        {
-            var key = (member, partition, generation);
-            _lastAcked[key] = Math.Max(_lastAcked.GetValueOrDefault(key, -1), lastOffset);
         }
     }
 
@@ -108,19 +107,23 @@ internal sealed class Ledger
         }
     }
 
-    /// <summary>A handler returned <c>no_ack</c>: somebody acks the batch later through the consumer.</summary>
-    public void HoldAck(HeldAck ack)
+    /// <summary>A handler returned <c>no_ack</c>: somebody acks the batch later through the consumer. True for the
+    /// member's first.</summary>
+    public bool HoldAck(HeldAck ack)
     {
         TaskCompletionSource held;
+        bool first;
         lock (_gate)
         {
             _heldAcks.Enqueue(ack);
+            first = !_unsentAcks.ContainsKey(ack.Member);
             _unsentAcks[ack.Member] = _unsentAcks.GetValueOrDefault(ack.Member) + 1;
             held = _ackHeld;
             _ackHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         held.TrySetResult();
+        return first;
     }
 
     /// <summary>Takes the oldest held ack, until <see cref="StopAcking"/>. When there is none, <paramref name="next"/>
@@ -141,9 +144,8 @@ internal sealed class Ledger
         lock (_gate)
         {
             _unsentAcks[ack.Member]--;
+            RecordAck(ack.Member, ack.Partition, ack.GenerationId, ack.LastOffset);
         }
-
-        Acked(ack.Member, ack.Partition, ack.GenerationId, ack.LastOffset);
     }
 
     /// <summary>Acks <paramref name="member"/>'s handlers held that were not sent (yet).</summary>
@@ -164,6 +166,13 @@ internal sealed class Ledger
                 return _unsentAcks.Values.All(count => count == 0);
             }
         }
+    }
+
+    // Under the lock: an ack reached the host, returned by a handler or sent through Ack/5.
+    private void RecordAck(string member, TopicPartition partition, int generation, long lastOffset)
+    {
+        var key = (member, partition, generation);
+        _lastAcked[key] = Math.Max(_lastAcked.GetValueOrDefault(key, -1), lastOffset);
     }
 
     /// <summary>Ends <see cref="TryTakeAck"/>: acks still held, or held from now on, stay unsent.</summary>

@@ -29,9 +29,11 @@ internal sealed class ScenarioHandler : IMessageHandler, IDisposable
         var group = script.Group;
         var member = script.Member;
         var partition = _context!.Partition;
-        var revocationsBefore = group.Cluster.RevocationsBegun(member);
-        group.Ledger.BatchStarted(member);
-        group.Happenings.Reach(Cue.BatchStarted, member);
+        if (group.Ledger.BatchStarted(member))
+        {
+            group.Happenings.Reach(Cue.BatchStarted, member);
+        }
+
         try
         {
             for (var i = 0; i < script.YieldsPerBatch; i++)
@@ -59,24 +61,21 @@ internal sealed class ScenarioHandler : IMessageHandler, IDisposable
             }
 
             var last = messages[^1].Offset;
-            group.Ledger.Handled(partition, messages[0].Offset, last);
+            group.Ledger.Handled(member, partition, _context.GenerationId, messages[0].Offset, last, acked: !script.HoldAcks);
             if (!script.HoldAcks)
             {
-                group.Ledger.Acked(member, partition, _context.GenerationId, last);
                 return HandlerResult.Ack;
             }
 
-            group.Ledger.HoldAck(new HeldAck(member, partition, _context.GenerationId, last));
-            group.Happenings.Reach(Cue.AckHeld, member);
+            if (group.Ledger.HoldAck(new HeldAck(member, partition, _context.GenerationId, last)))
+            {
+                group.Happenings.Reach(Cue.AckHeld, member);
+            }
+
             return HandlerResult.NoAck;
         }
         finally
         {
-            if (group.Cluster.RevocationsBegun(member) > revocationsBefore)
-            {
-                group.Happenings.Saw(Race.RevocationDuringBatch);
-            }
-
             group.Ledger.BatchEnded(member);
         }
     }

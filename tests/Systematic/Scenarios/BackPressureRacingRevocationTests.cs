@@ -12,17 +12,18 @@ public sealed class BackPressureRacingRevocationTests(ITestOutputHelper output)
     internal static async Task ScenarioAsync(RaceTally races)
     {
         // A prefetch window of one message and one byte pauses each partition after two fetches; acks come later
-        // through Ack/5 and resume it. As soon as member a has paused a partition, the partitions move to b: a's
-        // resumes (from acks) and pauses (from fetches) race a's revocation. a's client keeps a pause across the
-        // revocation, as librdkafka does, so the host must resume what it revokes; b's client never had a pause.
+        // through Ack/5 and resume it. Nobody acks until member a has paused a partition (so it surely does); then the
+        // acks start and the partitions move to b at once: a's resumes (from acks) and pauses (from fetches) race a's
+        // revocation. a's client keeps a pause across the revocation, as librdkafka does, so the host must resume what
+        // it revokes; b's client never had a pause.
         var group = TestGroup.Create(races, messagesPerPartition: 5);
         void SmallWindow(Kafka.Options.ElsaConsumerOptions o) =>
             o.Config = o.Config with { PrefetchCount = 1, PrefetchBytes = 1 };
         await group.StartAsync("a", s => s with { HoldAcks = true }, SmallWindow);
         await group.StartAsync("b", s => s with { HoldAcks = true }, SmallWindow);
-        var acker = group.AckHeldAsync();
         group.Spread("a");
         await group.Happenings.When(Cue.Paused, "a");
+        var acker = group.AckHeldAsync();
         group.Spread("b");
         await group.SettleAndStopAsync();
         await acker;

@@ -19,7 +19,8 @@ internal sealed class TestGroup
     private static readonly TimeSpan Round = TimeSpan.FromMilliseconds(250);
 
     // Rounds a scenario waits for its messages to be handled, and again for its members to stop. A correct run needs a
-    // dozen or so; a stuck one spends them all and stays within SystematicRun.MaxSteps, so the monitors get to report.
+    // dozen or so; a stuck one spends them all (about 4,000 steps) and stays within SystematicRun.MaxSteps, so the
+    // monitors get to report.
     private const int Rounds = 200;
     private readonly Dictionary<string, ElsaConsumer> _members = new(StringComparer.Ordinal);
     private readonly RaceTally? _races;
@@ -64,7 +65,7 @@ internal sealed class TestGroup
             Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest },
         };
         configure?.Invoke(options);
-        var consumer = new ElsaConsumer(options, new SimulatedPort(Cluster, member, Happenings), Clock,
+        var consumer = new ElsaConsumer(options, new SimulatedPort(Cluster, member, Ledger, Happenings), Clock,
             machine ?? (config => new GroupMachine(config)));
         consumer.Failed += (_, _) =>
         {

@@ -13,9 +13,9 @@ public sealed class BackPressureRacingRevocationTests(ITestOutputHelper output)
     {
         // A prefetch window of one message and one byte pauses each partition after two fetches; acks come later
         // through Ack/5 and resume it. Nobody acks until member a has paused a partition (so it surely does); then the
-        // acks start and the partitions move to b at once: a's resumes (from acks) and pauses (from fetches) race a's
-        // revocation. a's client keeps a pause across the revocation, as librdkafka does, so the host must resume what
-        // it revokes; b's client never had a pause.
+        // acks start and the partitions move to b and back to a at once: a's resumes (from acks) and pauses (from
+        // fetches) race a's revocation. a's client keeps a pause across the revocation and the reassignment, as
+        // librdkafka does, so unless the host resumes what it revokes, a never fetches its partitions again.
         var group = TestGroup.Create(races, messagesPerPartition: 5);
         void SmallWindow(Kafka.Options.ElsaConsumerOptions o) =>
             o.Config = o.Config with { PrefetchCount = 1, PrefetchBytes = 1 };
@@ -25,6 +25,7 @@ public sealed class BackPressureRacingRevocationTests(ITestOutputHelper output)
         await group.Happenings.When(Cue.Paused, "a");
         var acker = group.AckHeldAsync();
         group.Spread("b");
+        group.Spread("a");
         await group.SettleAndStopAsync();
         await acker;
     }

@@ -125,9 +125,20 @@ internal static class SystematicRun
         return found;
     }
 
+    /// <summary>Fails unless Coyote controlled everything: the test assembly and the Kafka adapter it runs were
+    /// rewritten, and no invocation escaped its scheduler.</summary>
+    public static void AssertSound(TestingEngine engine)
+    {
+        Assert.True(engine.IsTestRewritten(), "the test assembly was not rewritten by coyote rewrite");
+        Assert.True(RewritingEngine.IsAssemblyRewritten(typeof(ElsaConsumer).Assembly),
+            "the Kafka adapter (Elsa.Sim.Kafka.dll) was not rewritten by coyote rewrite");
+        Assert.True(engine.TestReport.UncontrolledInvocations.Count == 0,
+            $"uncontrolled invocations (Coyote cannot explore these): {string.Join(", ", engine.TestReport.UncontrolledInvocations)}");
+    }
+
     /// <summary>Replays one saved trace of <paramref name="scenario"/> with Coyote's step-by-step log, written beside the
     /// trace, and fails with the bug it reproduces, if any.</summary>
-    public static void Replay(string name, string tracePath, Func<Task> scenario, ITestOutputHelper output)
+    private static void Replay(string name, string tracePath, Func<Task> scenario, ITestOutputHelper output)
     {
         var logPath = tracePath + ".log";
         using (var log = new StreamWriter(logPath))
@@ -146,19 +157,8 @@ internal static class SystematicRun
         }
     }
 
-    /// <summary>Fails unless Coyote controlled everything: the test assembly and the Kafka adapter it runs were
-    /// rewritten, and no invocation escaped its scheduler.</summary>
-    public static void AssertSound(TestingEngine engine)
-    {
-        Assert.True(engine.IsTestRewritten(), "the test assembly was not rewritten by coyote rewrite");
-        Assert.True(RewritingEngine.IsAssemblyRewritten(typeof(ElsaConsumer).Assembly),
-            "the Kafka adapter (Elsa.Sim.Kafka.dll) was not rewritten by coyote rewrite");
-        Assert.True(engine.TestReport.UncontrolledInvocations.Count == 0,
-            $"uncontrolled invocations (Coyote cannot explore these): {string.Join(", ", engine.TestReport.UncontrolledInvocations)}");
-    }
-
     /// <summary>Writes a reproducible trace to <c>coyote-traces/</c> beside the test assembly, and returns its path.</summary>
-    public static string SaveTrace(string name, string trace)
+    private static string SaveTrace(string name, string trace)
     {
         Directory.CreateDirectory(TraceDirectory);
         var path = Path.Combine(TraceDirectory, $"{name}.trace");

@@ -39,7 +39,7 @@ internal sealed class TestGroup
 
     public Ledger Ledger { get; } = new();
 
-    public ManualClock Clock { get; } = new();
+    private ManualClock Clock { get; } = new();
 
     public IReadOnlyList<TopicPartition> Partitions => Cluster.Partitions;
 

@@ -20,7 +20,8 @@ public class CoyoteIterationsBenchmarks
     [Benchmark(OperationsPerInvoke = Iterations)]
     public int AckRacingRevocationIteration()
     {
-        using var engine = TestingEngine.Create(SystematicRun.Configure(Iterations, seed: 1), AckRacingRevocationTests.ScenarioAsync);
+        var races = new RaceTally(Race.AckDuringRevocation);
+        using var engine = TestingEngine.Create(SystematicRun.Configure(Iterations, seed: 1), () => AckRacingRevocationTests.ScenarioAsync(races));
         engine.Run();
         if (engine.TestReport.NumOfFoundBugs > 0 || engine.TestReport.UncontrolledInvocations.Count > 0 || !engine.IsTestRewritten())
         {

@@ -1,6 +1,7 @@
 using Elsa.Sim.Core;
 using Elsa.Sim.Kafka.Port;
 using Elsa.Sim.Systematic.Tests.Monitors;
+using Elsa.Sim.Systematic.Tests.Support;
 using Microsoft.Coyote.Runtime;
 using Microsoft.Coyote.Specifications;
 
@@ -9,8 +10,9 @@ namespace Elsa.Sim.Systematic.Tests.Broker;
 /// <summary>A small Kafka broker and group coordinator for systematic tests: one topic's logs, the group's committed
 /// offsets, members and generations, and rebalances a scenario requests. Rebalances follow Kafka's protocol in the parts
 /// the host depends on: members revoke first (eager: everything; cooperative: only what moves), the generation advances
-/// once every member has revoked, then each member receives its assignment. Commits are fenced unless the member is in
-/// the current generation, as the real coordinator does with a stale generation or during a rebalance.</summary>
+/// once every member has revoked, then each member receives its assignment, and with it joins the new generation (as a
+/// Kafka member does at SyncGroup, before its assignment callback runs). Commits are fenced unless the member is in the
+/// current generation, as the real coordinator does with a stale generation or during a rebalance.</summary>
 /// <remarks>Every method is called from controlled tasks; callbacks into the host are made by <see cref="SimulatedPort"/>,
 /// never under this lock.</remarks>
 internal sealed class SimulatedCluster
@@ -22,12 +24,15 @@ internal sealed class SimulatedCluster
     private readonly Dictionary<TopicPartition, long> _committed = [];
     private readonly Dictionary<string, MemberView> _members = new(StringComparer.Ordinal);
     private readonly Queue<(IReadOnlyDictionary<string, TopicPartition[]> Target, bool Cooperative)> _plans = new();
+    private readonly Dictionary<string, int> _commitsInFlight = new(StringComparer.Ordinal);
+    private readonly Happenings _happenings;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Phase _phase = Phase.Stable;
     private int _generation;
 
-    public SimulatedCluster(int partitions, long messagesPerPartition)
+    public SimulatedCluster(int partitions, long messagesPerPartition, Happenings happenings)
     {
+        _happenings = happenings;
         Partitions = [.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(Topic, p))];
         foreach (var partition in Partitions)
         {
@@ -56,18 +61,60 @@ internal sealed class SimulatedCluster
         }
     }
 
-    /// <summary>Appends <paramref name="count"/> messages to a partition.</summary>
-    public void Produce(TopicPartition partition, long count)
+    /// <summary>Whether the group is at rest: no rebalance under way or queued, no member in a callback, expired or fenced.
+    /// Then every member is in the current generation, and its commits are accepted.</summary>
+    public bool IsStable
     {
-        long end;
+        get
+        {
+            lock (_gate)
+            {
+                return _phase == Phase.Stable && _plans.Count == 0 &&
+                    _members.Values.All(m => !m.InCallback && !m.Revoking && !m.LossPending && !m.Fenced);
+            }
+        }
+    }
+
+    /// <summary>Whether a rebalance waits behind the one under way.</summary>
+    public bool RebalanceQueued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _plans.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>Whether any member's client is in a revoke or lost callback.</summary>
+    public bool AnyRevoking
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _members.Values.Any(m => m.Revoking);
+            }
+        }
+    }
+
+    /// <summary>Whether the member's client is in a revoke or lost callback the coordinator handed out.</summary>
+    public bool IsRevoking(string member)
+    {
         lock (_gate)
         {
-            end = _ends.GetValueOrDefault(partition) + count;
-            _ends[partition] = end;
+            return _members.TryGetValue(member, out var view) && view.Revoking;
         }
+    }
 
-        Specification.Monitor<LivenessMonitor>(new Produced(partition, end));
-        Signal();
+    /// <summary>The partitions the coordinator has the member own.</summary>
+    public IReadOnlyList<TopicPartition> AssignedTo(string member)
+    {
+        lock (_gate)
+        {
+            return _members.TryGetValue(member, out var view) ? [.. view.Assigned.Order()] : [];
+        }
     }
 
     public long End(TopicPartition partition)
@@ -129,11 +176,18 @@ internal sealed class SimulatedCluster
     /// until it is assigned again, which takes a <see cref="Rebalance"/> naming it.</summary>
     public void Expire(string member)
     {
+        bool duringCommit;
         lock (_gate)
         {
             var view = _members[member];
             view.LossPending = true;
             view.Fenced = true;
+            duringCommit = _commitsInFlight.GetValueOrDefault(member) > 0;
+        }
+
+        if (duringCommit)
+        {
+            _happenings.Saw(Race.LossDuringCommit);
         }
 
         Signal();
@@ -155,6 +209,7 @@ internal sealed class SimulatedCluster
                 var lost = view.Assigned.Order().ToArray();
                 view.Assigned.Clear();
                 view.Revoke = [];
+                view.Revoking = true;
                 if (_phase == Phase.Revoking)
                 {
                     EndRevokingIfDone();
@@ -166,6 +221,7 @@ internal sealed class SimulatedCluster
             if (_phase == Phase.Revoking && view.Revoke.Length > 0 && !view.InCallback)
             {
                 view.InCallback = true;
+                view.Revoking = true;
                 return new Callback(CallbackKind.Revoke, view.Revoke);
             }
 
@@ -173,6 +229,8 @@ internal sealed class SimulatedCluster
             {
                 view.Assign = null;
                 view.InCallback = true;
+                view.Generation = _generation;
+                view.Fenced = false;
                 return new Callback(CallbackKind.Assign, assign);
             }
 
@@ -187,6 +245,7 @@ internal sealed class SimulatedCluster
         {
             var view = _members[member];
             view.InCallback = false;
+            view.Revoking = false;
             view.Assigned.ExceptWith(view.Revoke);
             view.Revoke = [];
             EndRevokingIfDone();
@@ -195,7 +254,18 @@ internal sealed class SimulatedCluster
         Signal();
     }
 
-    /// <summary>The member's assignment callback returned: it is in the current generation.</summary>
+    /// <summary>The member's lost callback returned.</summary>
+    public void LossHandled(string member)
+    {
+        lock (_gate)
+        {
+            _members[member].Revoking = false;
+        }
+
+        Signal();
+    }
+
+    /// <summary>The member's assignment callback returned.</summary>
     public void Assigned(string member, IReadOnlyList<TopicPartition> partitions)
     {
         lock (_gate)
@@ -203,16 +273,7 @@ internal sealed class SimulatedCluster
             var view = _members[member];
             view.InCallback = false;
             view.Assigned.UnionWith(partitions);
-            view.Generation = _generation;
-            view.Fenced = false;
-            if (_members.Values.All(m => m.Assign is null && !m.InCallback))
-            {
-                _phase = Phase.Stable;
-                if (_plans.Count > 0)
-                {
-                    BeginNextPlan();
-                }
-            }
+            EndAssigningIfDone();
         }
 
         Signal();
@@ -228,9 +289,9 @@ internal sealed class SimulatedCluster
             {
                 EndRevokingIfDone();
             }
-            else if (_phase == Phase.Assigning && _members.Values.All(m => m.Assign is null && !m.InCallback))
+            else if (_phase == Phase.Assigning)
             {
-                _phase = Phase.Stable;
+                EndAssigningIfDone();
             }
         }
 
@@ -249,12 +310,26 @@ internal sealed class SimulatedCluster
     /// again, so other work interleaves on both sides.</summary>
     public CommitOutcome Commit(string member, IReadOnlyList<PartitionOffset> offsets)
     {
+        bool first;
+        lock (_gate)
+        {
+            first = !_commitsInFlight.ContainsKey(member);
+            _commitsInFlight[member] = _commitsInFlight.GetValueOrDefault(member) + 1;
+        }
+
+        if (first)
+        {
+            _happenings.Reach(Cue.CommitEntered, member);
+        }
+
         SchedulingPoint.Interleave();
         CommitOutcome outcome;
+        var fencedByNewGeneration = false;
         lock (_gate)
         {
             if (!_members.TryGetValue(member, out var view) || view.Fenced || view.Generation != _generation)
             {
+                fencedByNewGeneration = view is { Fenced: false } && view.Generation != _generation;
                 outcome = CommitOutcome.Fenced;
             }
             else
@@ -269,7 +344,17 @@ internal sealed class SimulatedCluster
             }
         }
 
+        if (fencedByNewGeneration)
+        {
+            _happenings.Saw(Race.CommitFencedByNewGeneration);
+        }
+
         SchedulingPoint.Interleave();
+        lock (_gate)
+        {
+            _commitsInFlight[member]--;
+        }
+
         return outcome;
     }
 
@@ -283,6 +368,20 @@ internal sealed class SimulatedCluster
         }
 
         changed.TrySetResult();
+    }
+
+    /// <summary>Appends <paramref name="count"/> messages to a partition.</summary>
+    private void Produce(TopicPartition partition, long count)
+    {
+        long end;
+        lock (_gate)
+        {
+            end = _ends.GetValueOrDefault(partition) + count;
+            _ends[partition] = end;
+        }
+
+        Specification.Monitor<LivenessMonitor>(new Produced(partition, end));
+        Signal();
     }
 
     private void BeginNextPlan()
@@ -310,6 +409,18 @@ internal sealed class SimulatedCluster
         }
     }
 
+    private void EndAssigningIfDone()
+    {
+        if (_members.Values.All(m => m.Assign is null && !m.InCallback))
+        {
+            _phase = Phase.Stable;
+            if (_plans.Count > 0)
+            {
+                BeginNextPlan();
+            }
+        }
+    }
+
     /// <summary>The coordinator's view of one member.</summary>
     private sealed class MemberView
     {
@@ -320,6 +431,9 @@ internal sealed class SimulatedCluster
         public TopicPartition[]? Assign { get; set; }
 
         public bool InCallback { get; set; }
+
+        /// <summary>In a revoke or lost callback the coordinator handed out.</summary>
+        public bool Revoking { get; set; }
 
         public bool LossPending { get; set; }
 

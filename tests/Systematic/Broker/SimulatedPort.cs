@@ -1,7 +1,9 @@
 using System.Text;
 using Elsa.Sim.Core;
 using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Systematic.Tests.Handlers;
 using Elsa.Sim.Systematic.Tests.Monitors;
+using Elsa.Sim.Systematic.Tests.Support;
 using Microsoft.Coyote.Specifications;
 
 namespace Elsa.Sim.Systematic.Tests.Broker;
@@ -9,14 +11,19 @@ namespace Elsa.Sim.Systematic.Tests.Broker;
 /// <summary>One member's Kafka client over the <see cref="SimulatedCluster"/>, behind the host's port: the host under
 /// test is the production code, and only this client is simulated. It keeps what librdkafka keeps per client (assigned
 /// partitions, fetch positions, pauses) and runs rebalance callbacks inside <see cref="Consume"/> and
-/// <see cref="Close"/>, on the consume thread, as librdkafka does.</summary>
-internal sealed class SimulatedPort(SimulatedCluster cluster, string member) : IKafkaConsumerPort
+/// <see cref="Close"/>, on the consume thread, as librdkafka does. Like librdkafka, it keeps an application's pause
+/// across a revocation and a later reassignment of the partition; only <see cref="Resume"/> undoes it.</summary>
+internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Ledger ledger, Happenings happenings) : IKafkaConsumerPort
 {
     private readonly object _gate = new();
     private readonly Dictionary<TopicPartition, long> _positions = [];
     private readonly HashSet<TopicPartition> _paused = [];
     private IRebalanceListener? _listener;
     private int _nextFetch;
+
+    // The consume thread while it runs a revoke or lost callback, so a pause or resume from elsewhere is seen to race it.
+    private int? _revokingThread;
+    private bool _everPaused;
 
     public string MemberId => member;
 
@@ -29,13 +36,19 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member) : I
     public FetchedMessage? Consume(TimeSpan timeout)
     {
         var listener = _listener ?? throw new InvalidOperationException("consume before subscribe");
+        // Taken before looking for work: a change signalled after this point wakes the wait below, one signalled before
+        // it is seen by the look.
+        var changed = cluster.Changed;
         var callback = cluster.NextCallback(member);
         switch (callback.Kind)
         {
             case CallbackKind.Lost:
+                RevocationBegins();
                 Revoke(callback.Partitions, () => listener.OnPartitionsLost(callback.Partitions));
+                cluster.LossHandled(member);
                 return null;
             case CallbackKind.Revoke:
+                RevocationBegins();
                 Revoke(callback.Partitions, () => listener.OnPartitionsRevoked(callback.Partitions));
                 cluster.Revoked(member);
                 return null;
@@ -46,7 +59,6 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member) : I
                 break;
         }
 
-        var changed = cluster.Changed;
         if (Fetch() is { } message)
         {
             return message;
@@ -88,19 +100,34 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member) : I
 
     public void Pause(IReadOnlyList<TopicPartition> partitions)
     {
+        bool racing;
+        bool firstPause;
         lock (_gate)
         {
-            _paused.UnionWith(partitions.Where(_positions.ContainsKey));
+            racing = RacesRevocation();
+            var assigned = partitions.Where(_positions.ContainsKey).ToArray();
+            _paused.UnionWith(assigned);
+            firstPause = !_everPaused && assigned.Length > 0;
+            _everPaused |= firstPause;
+        }
+
+        NoteRace(racing);
+        if (firstPause)
+        {
+            happenings.Reach(Cue.Paused, member);
         }
     }
 
     public void Resume(IReadOnlyList<TopicPartition> partitions)
     {
+        bool racing;
         lock (_gate)
         {
+            racing = RacesRevocation();
             _paused.ExceptWith(partitions);
         }
 
+        NoteRace(racing);
         cluster.Signal();
     }
 
@@ -129,20 +156,48 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member) : I
     {
     }
 
+    /// <summary>A revoke or lost callback the coordinator handed out is about to run.</summary>
+    private void RevocationBegins()
+    {
+        if (ledger.BatchesInHand(member) > 0)
+        {
+            happenings.Saw(Race.RevocationDuringBatch);
+        }
+
+        happenings.Reach(Cue.RevocationBegan, member);
+    }
+
     private void Revoke(IReadOnlyList<TopicPartition> partitions, Action callback)
     {
-        Specification.Monitor<LivenessMonitor>(new RevocationStarted(member));
+        Specification.Monitor<LivenessMonitor>(new RevocationStarted());
+        lock (_gate)
+        {
+            _revokingThread = Environment.CurrentManagedThreadId;
+        }
+
         callback();
         lock (_gate)
         {
+            _revokingThread = null;
             foreach (var partition in partitions)
             {
+                // The pause, if any, stays: librdkafka keeps it for a later reassignment.
                 _positions.Remove(partition);
-                _paused.Remove(partition);
             }
         }
 
-        Specification.Monitor<LivenessMonitor>(new RevocationEnded(member));
+        Specification.Monitor<LivenessMonitor>(new RevocationEnded());
+    }
+
+    // Under the lock: a pause or resume from a thread other than the consume thread, which is blocked in the callback.
+    private bool RacesRevocation() => _revokingThread is { } thread && thread != Environment.CurrentManagedThreadId;
+
+    private void NoteRace(bool racing)
+    {
+        if (racing)
+        {
+            happenings.Saw(Race.PauseOrResumeDuringRevocation);
+        }
     }
 
     private void Assign(IRebalanceListener listener, IReadOnlyList<TopicPartition> partitions)

@@ -6,7 +6,7 @@ namespace Elsa.Sim.Systematic.Tests.Monitors;
 
 // What the harness observes, as events for the safety and liveness monitors. Workers are observed through the handler
 // (a worker owns its partition from InitAsync until its handler is disposed), commits at the port (sent) and at the broker
-// (accepted), rebalances at the port's callbacks.
+// (accepted), rebalances at the port's callbacks, stops where the scenario awaits them.
 
 /// <summary>A worker initialised its handler: from now on it owns the partition.</summary>
 internal sealed class WorkerStarted(string member, TopicPartition partition, int generation, long worker) : Monitor.Event
@@ -72,13 +72,18 @@ internal sealed class Produced(TopicPartition partition, long end) : Monitor.Eve
 }
 
 /// <summary>A revoke or lost callback began on a member's consume thread.</summary>
-internal sealed class RevocationStarted(string member) : Monitor.Event
+internal sealed class RevocationStarted : Monitor.Event
 {
-    public string Member { get; } = member;
 }
 
 /// <summary>That callback returned.</summary>
-internal sealed class RevocationEnded(string member) : Monitor.Event
+internal sealed class RevocationEnded : Monitor.Event
+{
+}
+
+/// <summary>A member's <c>StopAsync</c> returned and the member ended cleanly: none of its handlers may still own a
+/// partition.</summary>
+internal sealed class MemberStopped(string member) : Monitor.Event
 {
     public string Member { get; } = member;
 }

@@ -5,12 +5,13 @@ using Monitor = Microsoft.Coyote.Specifications.Monitor;
 namespace Elsa.Sim.Systematic.Tests.Monitors;
 
 /// <summary>What must hold in every state of every explored interleaving: at most one owner per partition, no commit for
-/// a partition the member no longer owns, commits never move backwards, and nothing committed that no handler returned
-/// from. Coyote reports the first failed assertion with the schedule that led to it.</summary>
+/// a partition the member no longer owns, commits never move backwards, nothing committed that no handler returned
+/// from, and no handler still owning a partition once its member's stop returned. Coyote reports the first failed
+/// assertion with the schedule that led to it.</summary>
 internal sealed class SafetyMonitor : Monitor
 {
     private readonly Dictionary<TopicPartition, (string Member, long Worker)> _owners = [];
-    private readonly Dictionary<TopicPartition, HandledOffsets> _handled = [];
+    private readonly HandledOffsets _handled = new();
     private readonly Dictionary<TopicPartition, long> _committed = [];
 
     [Start]
@@ -19,7 +20,7 @@ internal sealed class SafetyMonitor : Monitor
     [OnEventDoAction(typeof(BatchHandled), nameof(OnBatchHandled))]
     [OnEventDoAction(typeof(CommitSent), nameof(OnCommitSent))]
     [OnEventDoAction(typeof(CommitAccepted), nameof(OnCommitAccepted))]
-    [IgnoreEvents(typeof(Produced), typeof(RevocationStarted), typeof(RevocationEnded), typeof(ProgressWaived))]
+    [OnEventDoAction(typeof(MemberStopped), nameof(OnMemberStopped))]
     private sealed class Watching : State
     {
     }
@@ -45,7 +46,7 @@ internal sealed class SafetyMonitor : Monitor
     private void OnBatchHandled(Event e)
     {
         var batch = (BatchHandled)e;
-        Handled(batch.Partition).Add(batch.First, batch.Last);
+        _handled.Add(batch.Partition, batch.First, batch.Last);
     }
 
     private void OnCommitSent(Event e)
@@ -61,21 +62,21 @@ internal sealed class SafetyMonitor : Monitor
         var previous = _committed.GetValueOrDefault(accepted.Partition);
         Assert(accepted.NextOffset >= previous, "commits never decrease: {0} committed {1} at {2} after {3}",
             accepted.Member, accepted.Partition, accepted.NextOffset, previous);
-        var prefix = Handled(accepted.Partition).Prefix;
+        var prefix = _handled.Prefix(accepted.Partition);
         Assert(accepted.NextOffset <= prefix,
             "nothing committed that was not handled: {0} committed {1} at {2}, but offset {3} was never handled",
             accepted.Member, accepted.Partition, accepted.NextOffset, prefix);
         _committed[accepted.Partition] = accepted.NextOffset;
     }
 
-    private HandledOffsets Handled(TopicPartition partition)
+    private void OnMemberStopped(Event e)
     {
-        if (!_handled.TryGetValue(partition, out var handled))
+        var stopped = (MemberStopped)e;
+        foreach (var (partition, owner) in _owners)
         {
-            handled = new HandledOffsets();
-            _handled[partition] = handled;
+            Assert(owner.Member != stopped.Member,
+                "no handler outlives its member's stop: {0}'s StopAsync returned while its worker {1} still owns {2}",
+                stopped.Member, owner.Worker, partition);
         }
-
-        return handled;
     }
 }

@@ -7,21 +7,21 @@ public sealed class AckRacingRevocationTests(ITestOutputHelper output)
 {
     [Fact]
     public void Systematic_an_ack_racing_a_revocation_is_applied_before_it_or_ignored_after_it() =>
-        SystematicRun.Explore(nameof(AckRacingRevocationTests), ScenarioAsync, output, seed: 1);
+        SystematicRun.Explore(nameof(AckRacingRevocationTests), Race.AckDuringRevocation, ScenarioAsync, output, seed: 1);
 
-    internal static async Task ScenarioAsync()
+    internal static async Task ScenarioAsync(RaceTally races)
     {
-        // Handlers return no_ack and a separate task acks each batch through Ack/5, while the partitions move from
-        // member a to member b: the ack lands before the revocation (committed by a) or after it (stale, ignored).
-        var group = TestGroup.Create();
+        // Handlers return no_ack and a separate task acks each batch through Ack/5. As soon as member a holds its first
+        // ack, its partitions start moving to member b: the ack lands before the revocation (committed by a), while
+        // a's revoke callback runs, or after it (stale, ignored).
+        var group = TestGroup.Create(races);
         await group.StartAsync("a", s => s with { HoldAcks = true });
         await group.StartAsync("b", s => s with { HoldAcks = true });
         var acker = group.AckHeldAsync();
         group.Spread("a");
-        await Task.Yield();
+        await group.Happenings.When(Cue.AckHeld, "a");
         group.Spread("b");
         await group.SettleAndStopAsync();
-        group.Ledger.StopAcking();
         await acker;
     }
 }

@@ -8,19 +8,30 @@ public sealed class AssignmentHandlerFailureTests(ITestOutputHelper output)
 {
     [Fact]
     public void Systematic_an_assignment_handler_that_fails_fails_the_member_without_hanging_the_rebalance() =>
-        SystematicRun.Explore(nameof(AssignmentHandlerFailureTests), ScenarioAsync, output, seed: 5);
+        SystematicRun.Explore(nameof(AssignmentHandlerFailureTests), Race.FailureWithRebalanceQueued, ScenarioAsync, output, seed: 5);
 
-    internal static async Task ScenarioAsync()
+    internal static async Task ScenarioAsync(RaceTally races)
     {
-        // assignment_received_handler refuses partition 1 (Elsa: the manager fails). Member a must fail, leave its
-        // rebalance callbacks unblocked and its stop must finish; member b, which has no handler, takes over.
-        var group = TestGroup.Create();
+        // assignment_received_handler refuses partition 1 (Elsa: the manager fails). The moment it does, the partitions
+        // start moving to member b, which has no handler: a's failure lands before or after that rebalance is queued.
+        // Member a must fail for that reason, leave its rebalance callbacks unblocked and its stop must finish; b takes
+        // over.
+        var group = TestGroup.Create(races);
+        var refusing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await group.StartAsync("a", configure: o => o.AssignmentReceivedHandler = (_, partition, _, _) =>
-            ValueTask.FromResult(partition.Partition == 1 ? CallbackOutcome.Failed("partition 1 refused") : CallbackOutcome.Ok));
+        {
+            if (partition.Partition != 1)
+            {
+                return ValueTask.FromResult(CallbackOutcome.Ok);
+            }
+
+            refusing.TrySetResult();
+            return ValueTask.FromResult(CallbackOutcome.Failed("partition 1 refused"));
+        });
         await group.StartAsync("b");
         group.Spread("a");
-        await group.PassTimeAsync();
+        await refusing.Task;
         group.Spread("b");
-        await group.SettleAndStopAsync(failing: "a");
+        await group.SettleAndStopAsync(new ExpectedFailure("a", "assignment_received_handler failed for orders/1 in generation 1: partition 1 refused"));
     }
 }

@@ -7,17 +7,17 @@ public sealed class ShutdownWhileHandlingTests(ITestOutputHelper output)
 {
     [Fact]
     public void Systematic_a_shutdown_while_a_handler_runs_waits_for_the_batch_and_ends_cleanly() =>
-        SystematicRun.Explore(nameof(ShutdownWhileHandlingTests), ScenarioAsync, output, seed: 4);
+        SystematicRun.Explore(nameof(ShutdownWhileHandlingTests), Race.StopDuringBatch, ScenarioAsync, output, seed: 4);
 
-    internal static async Task ScenarioAsync()
+    internal static async Task ScenarioAsync(RaceTally races)
     {
-        // Slow handlers (several scheduling points per batch) and a stop requested as soon as the partitions are
-        // assigned: the shutdown may land before, during or after any batch, and must end cleanly, committing only
-        // what was handled.
-        var group = TestGroup.Create();
+        // Slow handlers (several scheduling points per batch), and a stop requested as soon as the first batch is in a
+        // handler's hands: the shutdown lands during that batch or just after it, while the other partition's worker
+        // may be starting or handling, and must end cleanly, committing what was handled.
+        var group = TestGroup.Create(races);
         await group.StartAsync("a", s => s with { YieldsPerBatch = 4 });
         group.Spread("a");
-        await Task.Delay(1);
+        await group.Happenings.When(Cue.BatchStarted, "a");
         TestGroup.WaiveProgress();
         await group.StopAllAsync();
     }

@@ -7,17 +7,19 @@ public sealed class WorkerCrashDuringRevocationTests(ITestOutputHelper output)
 {
     [Fact]
     public void Systematic_a_worker_crashing_while_its_partition_is_revoked_is_not_restarted_on_the_old_owner() =>
-        SystematicRun.Explore(nameof(WorkerCrashDuringRevocationTests), ScenarioAsync, output, seed: 2);
+        SystematicRun.Explore(nameof(WorkerCrashDuringRevocationTests), Race.CrashDuringRevocation, ScenarioAsync, output, seed: 2);
 
-    internal static async Task ScenarioAsync()
+    internal static async Task ScenarioAsync(RaceTally races)
     {
-        // Every worker of member a throws once, on the batch holding offset 1, while the partitions move to b: the
-        // crash and its restart backoff race the revocation, which must still complete with one owner at a time.
-        var group = TestGroup.Create();
-        await group.StartAsync("a", s => s with { CrashAt = new HashSet<long> { 1 } });
+        // Member a's workers throw once, on the batch holding offset 1, and only once a's revoke callback is running:
+        // as soon as a holds such a batch, the partitions start moving to b. The crash then races the revocation on
+        // the manager's queue (crash first: a restart is scheduled and must be called off; revocation first: the worker
+        // is stopping when it throws), and the revocation must still complete with one owner at a time.
+        var group = TestGroup.Create(races);
+        await group.StartAsync("a", s => s with { CrashAt = new HashSet<long> { 1 }, CrashDuringRevocation = true });
         await group.StartAsync("b");
         group.Spread("a");
-        await group.PassTimeAsync();
+        await group.Happenings.When(Cue.CrashArmed, "a");
         group.Spread("b");
         await group.SettleAndStopAsync();
     }

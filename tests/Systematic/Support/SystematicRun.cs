@@ -1,15 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
+using Elsa.Sim.Kafka.Hosting;
 using Microsoft.Coyote;
+using Microsoft.Coyote.Logging;
+using Microsoft.Coyote.Rewriting;
 using Microsoft.Coyote.SystematicTesting;
 using Xunit.Abstractions;
 
 namespace Elsa.Sim.Systematic.Tests.Support;
 
-/// <summary>Runs one scenario under Coyote's <see cref="TestingEngine"/>: many iterations, each a different controlled
-/// interleaving of the host's tasks, from a fixed seed. Fails the xunit test on any bug (a monitor assertion, a liveness
-/// violation, a deadlock, an unhandled exception) with Coyote's report and the path of the saved reproducible trace, and
-/// on any uncontrolled invocation (concurrency Coyote cannot see would make the exploration unsound).</summary>
+/// <summary>Runs scenarios under Coyote's <see cref="TestingEngine"/>: many iterations, each a different controlled
+/// interleaving of the host's tasks, from a fixed seed. <see cref="Explore"/> fails the xunit test on any bug (a monitor
+/// assertion, a liveness violation, a deadlock, an unhandled exception, an iteration that hits the step bound) with
+/// Coyote's report and the path of the saved reproducible trace, when the scenario never provoked its race, and on any
+/// uncontrolled invocation (concurrency Coyote cannot see would make the exploration unsound). <see cref="Hunt"/> runs
+/// a planted bug's scenario and returns what Coyote found.</summary>
 internal static class SystematicRun
 {
     /// <summary>Iterations per scenario in the default run.</summary>
@@ -21,16 +26,29 @@ internal static class SystematicRun
     /// <summary>Overrides every scenario's seed, to explore other schedules.</summary>
     public const string SeedVariable = "ELSA_SIM_COYOTE_SEED";
 
-    /// <summary>The scheduling-step bound of one iteration. Correct iterations take under a thousand steps; one that
-    /// spends all its rounds waiting takes a few tens of thousands, and must still end within the bound so that its
-    /// liveness violation is reported rather than cut off.</summary>
+    /// <summary>The path of a reproducible trace: each scenario test then replays it, once, instead of exploring
+    /// (docs/systematic.md, replaying a failure).</summary>
+    public const string TraceVariable = "ELSA_SIM_COYOTE_TRACE";
+
+    /// <summary>The scheduling-step bound of one iteration. Every iteration is scheduled fairly (Coyote's default
+    /// portfolio rotates random, probabilistic, and fair prioritization and delay-bounding strategies), so this is
+    /// Coyote's fair bound, and an iteration that reaches it fails. Correct iterations take under 1,500 steps; one that
+    /// spends all its rounds stuck about 4,000 (docs/systematic.md), so its violation is reported, not cut off. A
+    /// liveness monitor hot for half this bound (Coyote's default temperature threshold) is reported as well.</summary>
     public const uint MaxSteps = 100_000;
+
+    /// <summary>Steps the prioritizing strategies schedule by priority before they fall back to random (fair)
+    /// scheduling: far beyond any correct iteration.</summary>
+    public const uint PrioritizedSteps = 10_000;
+
+    private static readonly string TraceDirectory = Path.Combine(AppContext.BaseDirectory, "coyote-traces");
 
     public static Configuration Configure(uint iterations, uint seed) =>
         Configuration.Create()
             .WithTestingIterations(iterations)
             .WithRandomGeneratorSeed(seed)
-            .WithMaxSchedulingSteps(MaxSteps)
+            .WithMaxSchedulingSteps(PrioritizedSteps, MaxSteps)
+            .WithFailureOnMaxStepsBoundEnabled(true)
             .WithPartiallyControlledConcurrencyAllowed(false)
             .WithSystematicFuzzingFallbackEnabled(false)
             .WithTelemetryEnabled(false)
@@ -39,17 +57,38 @@ internal static class SystematicRun
             // hundreds of rounds instead of a dozen.
             .WithTimeoutDelay(100);
 
-    /// <summary>Explores <paramref name="scenario"/> and asserts it has no bug.</summary>
-    public static void Explore(string name, Func<Task> scenario, ITestOutputHelper output, uint seed)
+    /// <summary>Explores <paramref name="scenario"/> for <paramref name="iterations"/> iterations (or as many as
+    /// <see cref="IterationsVariable"/> says) and asserts it has no bug and provoked <paramref name="race"/> in at least
+    /// one of them.</summary>
+    public static void Explore(string name, Race race, Func<RaceTally, Task> scenario, ITestOutputHelper output, uint seed,
+        uint iterations = DefaultIterations)
     {
-        var iterations = Environment.GetEnvironmentVariable(IterationsVariable) is { } text
-            ? uint.Parse(text, CultureInfo.InvariantCulture)
-            : DefaultIterations;
+        var races = new RaceTally(race);
+        if (Environment.GetEnvironmentVariable(TraceVariable) is { Length: > 0 } trace)
+        {
+            Replay(name, trace, () => scenario(races), output);
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable(IterationsVariable) is { } text)
+        {
+            iterations = uint.Parse(text, CultureInfo.InvariantCulture);
+        }
+
         if (Environment.GetEnvironmentVariable(SeedVariable) is { } seedText)
         {
             seed = uint.Parse(seedText, CultureInfo.InvariantCulture);
         }
 
+        ExpectNoBug(name, () => scenario(races), iterations, seed, output, () => $"; race {race} in {races.Hits} of {races.Iterations} iterations");
+        Assert.True(races.Hits > 0, $"{name}: the race {race} never happened in {races.Iterations} iterations");
+    }
+
+    /// <summary>Explores <paramref name="scenario"/> and asserts Coyote found no bug in any of its
+    /// <paramref name="iterations"/>; prints one line of figures, ending with <paramref name="note"/>.</summary>
+    public static void ExpectNoBug(string name, Func<Task> scenario, uint iterations, uint seed, ITestOutputHelper output,
+        Func<string>? note = null)
+    {
         var wall = Stopwatch.StartNew();
         using var engine = TestingEngine.Create(Configure(iterations, seed), scenario);
         engine.Run();
@@ -58,26 +97,71 @@ internal static class SystematicRun
         var explored = report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths;
         output.WriteLine($"{name}: seed {seed}, {explored} iterations in {wall.Elapsed.TotalSeconds:F2} s " +
             $"({explored / wall.Elapsed.TotalSeconds:F0}/s), up to {report.MaxExploredFairSteps} steps and " +
-            $"{report.MaxControlledOperations} operations per iteration");
-        Assert.True(engine.IsTestRewritten(), "the test assembly was not rewritten by coyote rewrite");
-        Assert.True(report.UncontrolledInvocations.Count == 0,
-            $"uncontrolled invocations (Coyote cannot explore these): {string.Join(", ", report.UncontrolledInvocations)}");
+            $"{report.MaxControlledOperations} operations per iteration{note?.Invoke()}");
+        AssertSound(engine);
         if (report.NumOfFoundBugs > 0)
         {
-            var trace = SaveTrace(name, engine.ReproducibleTrace);
-            Assert.Fail($"{name}: Coyote found a bug (seed {seed}); reproducible trace saved to {trace}:\n" +
+            var path = SaveTrace(name, engine.ReproducibleTrace);
+            Assert.Fail($"{name}: Coyote found a bug (seed {seed}); reproducible trace saved to {path}:\n" +
                 string.Join("\n", report.BugReports));
         }
 
         Assert.Equal((int)iterations, explored);
     }
 
-    /// <summary>Writes a reproducible trace where the test results go, and returns its path.</summary>
-    public static string SaveTrace(string name, string trace)
+    /// <summary>Explores a planted bug's <paramref name="scenario"/> until Coyote finds a bug, saves its trace under
+    /// <paramref name="name"/>, and returns Coyote's report of it.</summary>
+    public static string Hunt(string name, Func<Task> scenario, uint iterations, uint seed, ITestOutputHelper output)
     {
-        var directory = Path.Combine(AppContext.BaseDirectory, "coyote-traces");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"{name}.trace");
+        using var engine = TestingEngine.Create(Configure(iterations, seed), scenario);
+        engine.Run();
+        var report = engine.TestReport;
+        AssertSound(engine);
+        Assert.True(report.NumOfFoundBugs > 0, $"{name}: the planted bug went unnoticed in {iterations} iterations (seed {seed})");
+        var found = string.Join("\n", report.BugReports);
+        var path = SaveTrace(name, engine.ReproducibleTrace);
+        output.WriteLine($"{name}: found after {report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths} of {iterations} " +
+            $"iterations (seed {seed}), up to {report.MaxExploredFairSteps} steps per iteration; trace: {path}\n{found}");
+        return found;
+    }
+
+    /// <summary>Fails unless Coyote controlled everything: the test assembly and the Kafka adapter it runs were
+    /// rewritten, and no invocation escaped its scheduler.</summary>
+    public static void AssertSound(TestingEngine engine)
+    {
+        Assert.True(engine.IsTestRewritten(), "the test assembly was not rewritten by coyote rewrite");
+        Assert.True(RewritingEngine.IsAssemblyRewritten(typeof(ElsaConsumer).Assembly),
+            "the Kafka adapter (Elsa.Sim.Kafka.dll) was not rewritten by coyote rewrite");
+        Assert.True(engine.TestReport.UncontrolledInvocations.Count == 0,
+            $"uncontrolled invocations (Coyote cannot explore these): {string.Join(", ", engine.TestReport.UncontrolledInvocations)}");
+    }
+
+    /// <summary>Replays one saved trace of <paramref name="scenario"/> with Coyote's step-by-step log, written beside the
+    /// trace, and fails with the bug it reproduces, if any.</summary>
+    private static void Replay(string name, string tracePath, Func<Task> scenario, ITestOutputHelper output)
+    {
+        var logPath = tracePath + ".log";
+        using (var log = new StreamWriter(logPath))
+        {
+            var configuration = Configure(1, seed: 0)
+                .WithReproducibleTrace(File.ReadAllText(tracePath))
+                .WithVerbosityEnabled(VerbosityLevel.Debug);
+            using var engine = TestingEngine.Create(configuration, scenario);
+            engine.SetLogger(new TextWriterLogger(log, VerbosityLevel.Debug));
+            engine.Run();
+            AssertSound(engine);
+            var report = engine.TestReport;
+            output.WriteLine($"{name}: replayed {tracePath}; Coyote's log: {logPath}");
+            Assert.True(report.NumOfFoundBugs == 0,
+                $"{name}: the trace reproduces a bug (log: {logPath}):\n{string.Join("\n", report.BugReports)}");
+        }
+    }
+
+    /// <summary>Writes a reproducible trace to <c>coyote-traces/</c> beside the test assembly, and returns its path.</summary>
+    private static string SaveTrace(string name, string trace)
+    {
+        Directory.CreateDirectory(TraceDirectory);
+        var path = Path.Combine(TraceDirectory, $"{name}.trace");
         File.WriteAllText(path, trace);
         return path;
     }

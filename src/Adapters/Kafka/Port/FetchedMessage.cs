@@ -10,6 +10,6 @@ namespace Elsa.Sim.Kafka.Port;
 /// <param name="Value">The value, or empty.</param>
 public sealed record FetchedMessage(TopicPartition Partition, long Offset, long TimestampMs, ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)
 {
-    /// <summary>The message's key plus value: its payload (the prefetch window adds what holding it costs).</summary>
+    /// <summary>What the message weighs against <c>prefetch_bytes</c>: key plus value.</summary>
     public long SizeBytes => (long)Key.Length + Value.Length;
 }

@@ -7,19 +7,12 @@ namespace Elsa.Sim.Kafka.Workers;
 /// messages fetched and not yet acknowledged (brod's <c>prefetch_count</c>/<c>prefetch_bytes</c>). Like brod, it is
 /// greedy: fetching pauses only when the window holds more than <c>prefetch_count</c> messages AND more than
 /// <c>prefetch_bytes</c> bytes, and resumes as soon as acks bring either back within bounds. An ack (or a
-/// <c>continue</c>) releases the window; <c>no_ack</c> holds it until a later ack. Unlike brod, a message weighs its
-/// key and value plus what holding it costs (<see cref="MessageOverheadBytes"/>), so that a full window holds about
-/// <c>prefetch_bytes</c> of memory whatever the message size.</summary>
+/// <c>continue</c>) releases the window; <c>no_ack</c> holds it until a later ack.</summary>
 /// <remarks>Pause and resume are issued under the window's lock, so the client sees them in the order the window decided
 /// them: a late resume can never overtake the pause that followed it and leave a full window fetching, or an empty one
 /// paused.</remarks>
 internal sealed class PrefetchWindow(TopicPartition partition, int prefetchCount, long prefetchBytes, IKafkaConsumerPort port)
 {
-    /// <summary>What a buffered message costs beyond its key and value: the message object, the arrays' headers and its
-    /// slots in the two queues. WindowMemoryBenchmarks measured about 290 B per buffered 100-byte message (a full window
-    /// of 100 KB of payload held 285 KiB).</summary>
-    internal const long MessageOverheadBytes = 192;
-
     private readonly object _gate = new();
     private readonly Queue<FetchedMessage> _buffered = new();
     private readonly Queue<(long Offset, long Bytes)> _unacked = new();
@@ -40,9 +33,8 @@ internal sealed class PrefetchWindow(TopicPartition partition, int prefetchCount
             }
 
             _buffered.Enqueue(message);
-            var weight = message.SizeBytes + MessageOverheadBytes;
-            _unacked.Enqueue((message.Offset, weight));
-            _unackedBytes += weight;
+            _unacked.Enqueue((message.Offset, message.SizeBytes));
+            _unackedBytes += message.SizeBytes;
             if (!_paused && IsFull)
             {
                 _paused = true;

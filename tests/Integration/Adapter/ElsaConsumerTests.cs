@@ -274,6 +274,34 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Elsa_consumer_a_revocation_that_outlasts_the_rebalance_timeout_fails_the_consumer_saying_what_it_waited_for()
+    {
+        const string topic = "audits";
+        const string group = "auditors";
+        using var cluster = MockKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(topic, partitions: 2);
+        await ProduceAsync(cluster, topic, partitions: 2, count: 4);
+        var log = new HandledLog();
+        var options = Options(cluster, group, topic, log);
+        options.Handler = typeof(StuckHandler);
+        // Long enough for the assignment on a busy 2-core machine (the manager loop may wait for the thread pool to grow,
+        // about 0.5 s at a time), short enough for a quick test.
+        options.RebalanceTimeoutMs = 5_000;
+        await using var stuck = new ElsaConsumer(options, new TestOutputLoggerFactory(output, LogLevel.Debug));
+        await using var joining = new ElsaConsumer(Options(cluster, group, topic, new HandledLog()), new TestOutputLoggerFactory(output));
+
+        await stuck.StartAsync();
+        await WaitUntil(() => log.Count > 0, "the first member's handler to be stuck in a batch");
+        // The rebalance revokes the stuck member's partitions: its revoke callback waits for a worker that never stops.
+        await joining.StartAsync();
+        await WaitUntil(stuck.Completion.ContinueWith(_ => { }, TaskScheduler.Default), "the stuck member to give up");
+
+        var error = await Assert.ThrowsAsync<ElsaConsumerFailedException>(() => stuck.Completion);
+        Assert.Contains("the revocation of audits/", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("did not complete within 5000 ms", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Elsa_consumer_commits_when_the_commit_interval_passes_on_the_injected_clock_and_not_before()
     {
         const string topic = "ledgers";

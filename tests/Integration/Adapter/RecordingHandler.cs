@@ -3,13 +3,15 @@ using Elsa.Sim.Core;
 namespace Elsa.Sim.Integration.Tests.Adapter;
 
 /// <summary>An Elsa message handler that records each message in the <see cref="HandledLog"/> given as
-/// <c>handler_init_args</c> and answers every batch with <see cref="Result"/>. Hosts create handlers by type, so each
-/// answer is its own small subclass.</summary>
+/// <c>handler_init_args</c> and answers every batch with <see cref="Result"/> (or, for a handler that takes its time,
+/// <see cref="AnswerAsync"/>). Hosts create handlers by type, so each answer is its own small subclass.</summary>
 internal abstract class RecordingHandler : IMessageHandler
 {
     private HandledLog? _log;
 
     protected abstract HandlerResult Result { get; }
+
+    protected virtual ValueTask<HandlerResult> AnswerAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Result);
 
     public ValueTask InitAsync(HandlerContext context, CancellationToken cancellationToken)
     {
@@ -25,6 +27,6 @@ internal abstract class RecordingHandler : IMessageHandler
             _log!.Handle(message);
         }
 
-        return ValueTask.FromResult(Result);
+        return AnswerAsync(cancellationToken);
     }
 }

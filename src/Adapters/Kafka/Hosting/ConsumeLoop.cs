@@ -45,10 +45,22 @@ internal sealed class ConsumeLoop(
 
     public Task Completion => _completed.Task;
 
-    // A thread-pool task, not a dedicated thread: Coyote controls Task.Run, but runs a LongRunning task on a thread it
-    // does not control (docs/systematic.md). The loop occupies one pool thread for the consumer's lifetime, blocking in
-    // Consume (at most sleep_timeout at a time) and in rebalance callbacks; the pool adds threads to make up for it.
-    public void Start() => Task.Run(RunToEnd);
+    /// <summary>Starts the loop on a thread of its own, because it blocks for the consumer's lifetime: in <c>Consume</c>,
+    /// and in rebalance callbacks until the manager loop, a pool task, has acted. On a pool thread it would hold one of
+    /// the pool's threads for good, and a callback's wait would need yet another one to be free. With
+    /// <paramref name="onThreadPool"/> it runs as a pool task instead, for Coyote, which controls <c>Task.Run</c> but not a
+    /// background thread (docs/systematic.md).</summary>
+    public void Start(bool onThreadPool)
+    {
+        if (onThreadPool)
+        {
+            Task.Run(RunToEnd);
+            return;
+        }
+
+        // Background: a consumer nobody stopped must not keep the process alive.
+        new Thread(RunToEnd) { IsBackground = true, Name = "Elsa.Sim consume" }.Start();
+    }
 
     /// <summary>Ends the loop after the current <see cref="IKafkaConsumerPort.Consume"/> (at most the poll timeout, and
     /// at most 100 ms); the thread then closes the client, leaving the group.</summary>

@@ -27,6 +27,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _consumeOnThreadPool;
     private Runtime? _runtime;
     private Task? _shutdown;
     private bool _started;
@@ -62,13 +63,13 @@ public sealed class ElsaConsumer : IAsyncDisposable
         : this(options, () => port, loggerFactory, timeProvider, services, meterFactory) =>
         ArgumentNullException.ThrowIfNull(port);
 
-    /// <summary>A consumer whose group manager is built by <paramref name="machineFactory"/>: systematic tests run the
-    /// host over a machine with a planted bug to prove their monitors catch it.</summary>
+    /// <summary>The consumer systematic tests run under Coyote: its group manager is built by
+    /// <paramref name="machineFactory"/> (a machine with a planted bug proves the monitors catch it), and its consume loop
+    /// runs as a pool task, which Coyote controls, instead of on a thread of its own, which it does not.</summary>
     internal ElsaConsumer(ElsaConsumerOptions options, IKafkaConsumerPort port, TimeProvider timeProvider,
         Func<GroupConfig, IGroupMachine> machineFactory)
-        : this(options, () => port, loggerFactory: null, timeProvider, services: null, meterFactory: null, machineFactory)
-    {
-    }
+        : this(options, () => port, loggerFactory: null, timeProvider, services: null, meterFactory: null, machineFactory) =>
+        _consumeOnThreadPool = true;
 
     private ElsaConsumer(ElsaConsumerOptions options, Func<IKafkaConsumerPort>? portFactory, ILoggerFactory? loggerFactory,
         TimeProvider? timeProvider, IServiceProvider? services, IMeterFactory? meterFactory,
@@ -178,7 +179,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
         _logger.Starting(_options.Group, string.Join(", ", _options.Topics));
         committer.Start();
         loop.Start();
-        consume.Start();
+        consume.Start(onThreadPool: _consumeOnThreadPool);
         return Task.CompletedTask;
     }
 

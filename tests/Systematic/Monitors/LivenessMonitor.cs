@@ -15,36 +15,31 @@ internal sealed class LivenessMonitor : Monitor
     private int _revocationsPending;
     private bool _progressWaived;
 
-    [Start]
-    [Cold]
+    /// <summary>Every state takes every observation; they differ only in what is still owed.</summary>
     [OnEventDoAction(typeof(Produced), nameof(OnProduced))]
     [OnEventDoAction(typeof(BatchHandled), nameof(OnBatchHandled))]
     [OnEventDoAction(typeof(RevocationStarted), nameof(OnRevocationStarted))]
     [OnEventDoAction(typeof(RevocationEnded), nameof(OnRevocationEnded))]
     [OnEventDoAction(typeof(ProgressWaived), nameof(OnProgressWaived))]
-    private sealed class Settled : State
+    private abstract class Observing : State
+    {
+    }
+
+    [Start]
+    [Cold]
+    private sealed class Settled : Observing
     {
     }
 
     /// <summary>A revoke or lost callback has not returned.</summary>
     [Hot]
-    [OnEventDoAction(typeof(Produced), nameof(OnProduced))]
-    [OnEventDoAction(typeof(BatchHandled), nameof(OnBatchHandled))]
-    [OnEventDoAction(typeof(RevocationStarted), nameof(OnRevocationStarted))]
-    [OnEventDoAction(typeof(RevocationEnded), nameof(OnRevocationEnded))]
-    [OnEventDoAction(typeof(ProgressWaived), nameof(OnProgressWaived))]
-    private sealed class RevocationPending : State
+    private sealed class RevocationPending : Observing
     {
     }
 
     /// <summary>A produced message has not been handled.</summary>
     [Hot]
-    [OnEventDoAction(typeof(Produced), nameof(OnProduced))]
-    [OnEventDoAction(typeof(BatchHandled), nameof(OnBatchHandled))]
-    [OnEventDoAction(typeof(RevocationStarted), nameof(OnRevocationStarted))]
-    [OnEventDoAction(typeof(RevocationEnded), nameof(OnRevocationEnded))]
-    [OnEventDoAction(typeof(ProgressWaived), nameof(OnProgressWaived))]
-    private sealed class ProgressPending : State
+    private sealed class ProgressPending : Observing
     {
     }
 

@@ -17,7 +17,7 @@ public class WindowMemoryBenchmarks
 {
     private const int SizeBytes = 100;
 
-    // 1.2 × prefetch_bytes (100 KB) per partition, so each window can fill and pause.
+    // 120 KB per partition, more than prefetch_bytes (100 KiB), so each window can fill and pause.
     private const int MessagesPerPartition = 1_200;
     private static readonly TimeSpan Sample = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);

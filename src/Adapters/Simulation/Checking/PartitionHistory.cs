@@ -17,27 +17,6 @@ internal sealed class PartitionHistory
 
     public int HandledCount(long offset) => offset < _handledCount.Length ? _handledCount[offset] : 0;
 
-    /// <summary>Which offsets below <paramref name="highWatermark"/> were handled, as <see cref="PartitionOutcome"/> counts
-    /// them: the lowest never handled, and how many were handled at least once. One pass over the counts.</summary>
-    public (long FirstUnhandled, long DistinctHandled) Coverage(long highWatermark)
-    {
-        long? firstUnhandled = null;
-        var distinct = 0L;
-        for (var offset = 0L; offset < highWatermark; offset++)
-        {
-            if (HandledCount(offset) > 0)
-            {
-                distinct++;
-            }
-            else
-            {
-                firstUnhandled ??= offset;
-            }
-        }
-
-        return (firstUnhandled ?? highWatermark, distinct);
-    }
-
     /// <summary>Records one handling; returns false when it is a duplicate with no cause since the first handling.</summary>
     public bool RecordHandled(long offset, long nowMs)
     {

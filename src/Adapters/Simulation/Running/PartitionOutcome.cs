@@ -11,21 +11,37 @@ namespace Elsa.Sim.Simulation;
 /// <param name="HighWatermark">The offset the next produced message would get.</param>
 /// <param name="Committed">The group's committed offset, or null when it never committed one.</param>
 /// <param name="FirstUnhandled">The lowest offset never handled.</param>
-/// <param name="DistinctHandled">How many distinct offsets were handled at least once.</param>
+/// <param name="DistinctHandled">How many distinct offsets below the high watermark were handled at least once.</param>
 public sealed record PartitionOutcome(string Topic, int Partition, long LogStart, long HighWatermark, long? Committed, long FirstUnhandled, long DistinctHandled)
 {
-    /// <summary>The outcome of a partition from the offsets handled on it (duplicates allowed, any order).</summary>
+    /// <summary>The outcome of a partition from the offsets handled on it (duplicates allowed, any order); offsets at or
+    /// past the high watermark are not counted.</summary>
     public static PartitionOutcome Of(string topic, int partition, long logStart, long highWatermark, long? committed, IEnumerable<long> handled)
     {
         ArgumentNullException.ThrowIfNull(handled);
         var distinct = handled.ToHashSet();
-        var firstUnhandled = 0L;
-        while (distinct.Contains(firstUnhandled))
+        return Of(topic, partition, logStart, highWatermark, committed, distinct.Contains);
+    }
+
+    /// <summary>The outcome of a partition from whether each offset below the high watermark was handled: one pass, no
+    /// set, for the simulator, whose history counts handlings per offset.</summary>
+    internal static PartitionOutcome Of(string topic, int partition, long logStart, long highWatermark, long? committed, Func<long, bool> wasHandled)
+    {
+        long? firstUnhandled = null;
+        var distinct = 0L;
+        for (var offset = 0L; offset < highWatermark; offset++)
         {
-            firstUnhandled++;
+            if (wasHandled(offset))
+            {
+                distinct++;
+            }
+            else
+            {
+                firstUnhandled ??= offset;
+            }
         }
 
-        return new PartitionOutcome(topic, partition, logStart, highWatermark, committed, firstUnhandled, distinct.Count);
+        return new PartitionOutcome(topic, partition, logStart, highWatermark, committed, firstUnhandled ?? highWatermark, distinct);
     }
 
     /// <summary>True when the handled set is exactly every offset below the high watermark.</summary>

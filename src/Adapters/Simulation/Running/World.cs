@@ -144,8 +144,7 @@ internal sealed class World
         var log = _logs[tp];
         var history = _histories[tp];
         long? committed = Coordinator.Committed.TryGetValue(tp, out var offset) ? offset : null;
-        var (firstUnhandled, distinct) = history.Coverage(log.HighWatermark);
-        return new PartitionOutcome(tp.Topic, tp.Partition, log.LogStart, log.HighWatermark, committed, firstUnhandled, distinct);
+        return PartitionOutcome.Of(tp.Topic, tp.Partition, log.LogStart, log.HighWatermark, committed, o => history.HandledCount(o) > 0);
     }
 
     private void Produce()

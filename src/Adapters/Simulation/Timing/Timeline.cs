@@ -49,10 +49,3 @@ internal sealed class Timeline
 
     private readonly record struct Scheduled(Action Action, IIncarnated? Owner, int Incarnation);
 }
-
-/// <summary>Something whose pending actions are void once it is reset, such as a member that crashed and restarted.</summary>
-internal interface IIncarnated
-{
-    /// <summary>Counts resets; an action scheduled under an older value is dropped.</summary>
-    int Incarnation { get; }
-}

@@ -33,6 +33,10 @@ public sealed record GroupConfig
     /// <summary>How often acked offsets are committed (brod's <c>offset_commit_interval_seconds</c>). Default 5 000 ms.</summary>
     public long CommitIntervalMs { get; init; } = 5_000;
 
+    /// <summary>With <see cref="DirectAck"/>: how long after a retriable commit failure the offsets are sent again
+    /// (Kafka's <c>retry.backoff.ms</c>). Without it, a failed commit goes out with the next interval's. Default 100 ms.</summary>
+    public long CommitRetryBackoffMs { get; init; } = 100;
+
     /// <summary><c>config</c>: the consumer options.</summary>
     public ConsumerConfig Config { get; init; } = new();
 
@@ -74,6 +78,11 @@ public sealed record GroupConfig
         if (CommitIntervalMs < 1)
         {
             problems.Add($"commit_interval must be at least 1 ms (was {CommitIntervalMs})");
+        }
+
+        if (CommitRetryBackoffMs < 1)
+        {
+            problems.Add($"commit_retry_backoff must be at least 1 ms (was {CommitRetryBackoffMs})");
         }
 
         if (Config is null)

@@ -34,8 +34,30 @@ public abstract record GroupEffect
     /// <summary>Shutdown is finished: every worker stopped and the last commit was issued.</summary>
     public sealed record CompleteShutdown : GroupEffect;
 
-    /// <summary>Something from outside was wrong or out of date and was ignored; the state did not change because of it.</summary>
-    public sealed record Diagnostic(DiagnosticKind Kind, string Detail) : GroupEffect;
+    /// <summary>Something a user or operator should know: mostly input from outside that was wrong or out of date and was
+    /// ignored (the state did not change because of it), or a recovery the machine made (a crash restarted, an offset
+    /// reset, a commit retried). <paramref name="Detail"/> is for people; the facts below are for code (metrics, health,
+    /// tests) and name what the diagnostic is about, where it applies.</summary>
+    public sealed record Diagnostic(DiagnosticKind Kind, string Detail) : GroupEffect
+    {
+        /// <summary>The partitions concerned, in the order the event named them; empty when none is.</summary>
+        public ValueList<TopicPartition> Partitions { get; init; } = ValueList<TopicPartition>.Empty;
+
+        /// <summary>The generation the event was tagged with, when it carried one.</summary>
+        public int? GenerationId { get; init; }
+
+        /// <summary>The worker concerned, when one is.</summary>
+        public WorkerId? Worker { get; init; }
+
+        /// <summary>The offset the event named: an ack's (Elsa's convention), a delivery's first, a position or a reset's
+        /// target (Kafka's convention).</summary>
+        public long? Offset { get; init; }
+
+        /// <summary>For <see cref="DiagnosticKind.OffsetReset"/>: how many offsets the reset skipped, from the position
+        /// that was out of range to where the reset landed (zero when it moved back; null when the client did not say
+        /// where the position was).</summary>
+        public long? SkippedOffsets { get; init; }
+    }
 
     /// <summary>The manager cannot go on (an assignment callback failed, a restart budget was spent under the fail
     /// policy). Every live worker was asked to stop in the same step.</summary>
@@ -60,7 +82,8 @@ public enum DiagnosticKind
     /// <summary>A callback result for a partition or generation no longer waiting for it.</summary>
     StaleCallback,
 
-    /// <summary>A commit result for offsets no longer owned, from an older generation, or never sent.</summary>
+    /// <summary>A commit result that answers no commit in flight (never sent, already answered, or altered), or names
+    /// partitions no longer owned in its generation.</summary>
     StaleCommitResult,
 
     /// <summary>A commit failed and will be retried.</summary>
@@ -81,8 +104,17 @@ public enum DiagnosticKind
     /// <summary>A partition's restart budget is spent and the park policy left it without a worker.</summary>
     PartitionParked,
 
-    /// <summary>A worker's position was out of range and was reset per the offset reset policy.</summary>
+    /// <summary>A worker's fetch position was out of range: the worker stops and the partition restarts at the position
+    /// the offset reset policy names.</summary>
+    OffsetOutOfRange,
+
+    /// <summary>An offset reset landed: the partition now reads from where the reset policy's position resolved to, and
+    /// restarts never go below it (<see cref="GroupEffect.Diagnostic.SkippedOffsets"/> counts what it skipped).</summary>
     OffsetReset,
+
+    /// <summary>A worker reported where its start landed when no report was awaited: its start was an explicit offset, it
+    /// reported already, or the offset is malformed.</summary>
+    UnexpectedPosition,
 
     /// <summary>An event that does not apply in the manager's current phase.</summary>
     IgnoredEvent,

@@ -37,13 +37,21 @@ public abstract record GroupEvent
     /// <summary>A worker ended on its own: it crashed, or returned normally.</summary>
     public sealed record WorkerExited(WorkerId Worker, ExitReason Reason) : GroupEvent;
 
-    /// <summary>A worker's fetch position is outside the partition's log (retention moved the log start past it, or the
-    /// log was truncated). The worker cannot go on from where it is.</summary>
-    public sealed record OffsetOutOfRange(WorkerId Worker) : GroupEvent;
+    /// <summary>A worker started at a symbolic position (<see cref="StartPosition.Earliest"/>, <see cref="StartPosition.Latest"/>,
+    /// or an offset reset) found where that is: the next message it reads is <paramref name="Offset"/> (Kafka's
+    /// convention). A host reports this before any user code of the worker runs, so the position is known before anything
+    /// can fail; from then on a restart of the partition never resolves the symbolic position again.</summary>
+    public sealed record WorkerPositioned(WorkerId Worker, long Offset) : GroupEvent;
+
+    /// <summary>A worker's fetch position <paramref name="Offset"/> is outside the partition's log (retention moved the
+    /// log start past it, or the log was truncated below it). The worker cannot go on from where it is; the machine
+    /// resets the partition per <c>offset_reset_policy</c>. <paramref name="Offset"/> is what the broker refused, or
+    /// negative when the client did not say.</summary>
+    public sealed record OffsetOutOfRange(WorkerId Worker, long Offset) : GroupEvent;
 
     /// <summary>A worker was handed messages <paramref name="FirstOffset"/>..<paramref name="LastOffset"/> (inclusive).
-    /// The machine uses this to refuse acks past what was delivered and to restart from the first delivered offset when
-    /// nothing was acked.</summary>
+    /// The machine uses this to refuse acks past what was delivered; a delivery to a worker whose symbolic start was never
+    /// reported (<see cref="WorkerPositioned"/>) fixes the start at <paramref name="FirstOffset"/>.</summary>
     public sealed record MessagesDelivered(WorkerId Worker, long FirstOffset, long LastOffset) : GroupEvent;
 
     /// <summary>A message handler acknowledged messages: Elsa's <c>ack/5</c> and <c>ack/2</c>.
@@ -55,7 +63,9 @@ public abstract record GroupEvent
         public string Topic { get; } = Topic ?? throw new ArgumentNullException(nameof(Topic));
     }
 
-    /// <summary>A commit the machine asked for has an outcome.</summary>
+    /// <summary>A commit the machine asked for has an outcome. It answers one <see cref="GroupEffect.CommitOffsets"/>
+    /// exactly: the same generation and the same offsets. A result that answers no commit in flight (never sent, already
+    /// answered, or altered) is a diagnostic and changes nothing.</summary>
     public sealed record CommitCompleted(int GenerationId, ValueList<PartitionOffset> Offsets, CommitOutcome Outcome) : GroupEvent;
 
     /// <summary>Time passed. The only source of time the machine has: it drives the commit interval and restart backoff.</summary>

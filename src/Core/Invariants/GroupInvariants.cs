@@ -34,7 +34,7 @@ public static class GroupInvariants
         /// <summary>Committed offsets never decrease.</summary>
         public const string CommitsMonotonic = "commits-monotonic";
 
-        /// <summary>Nothing is committed past what a worker acked.</summary>
+        /// <summary>Nothing is committed past what a worker acked, or past where a resolved <c>latest</c> put the partition.</summary>
         public const string CommitWithinAcks = "commit-within-acks";
 
         /// <summary>Nothing is committed for a lost partition.</summary>
@@ -243,10 +243,13 @@ public static class GroupInvariants
                 throw Violation(Names.CommitsMonotonic, $"commit of {tp}@{next} is below the committed {was?.CommittedOffset} (generation {commit.GenerationId})");
             }
 
+            // One past the last ack, or where a resolved `latest` put the partition (committed so no one resolves it again).
             var acked = Math.Max(was?.LastAckedOffset ?? -1, now?.LastAckedOffset ?? -1);
-            if (!(acked >= 0 && next <= acked + 1))
+            var floor = Math.Max(was?.CommitFloorOffset ?? -1, now?.CommitFloorOffset ?? -1);
+            var limit = Math.Max(acked >= 0 ? acked + 1 : -1, floor);
+            if (!(limit >= 0 && next <= limit))
             {
-                throw Violation(Names.CommitWithinAcks, $"commit of {tp}@{next} goes past the last ack {(acked < 0 ? "(none)" : acked)} (generation {commit.GenerationId})");
+                throw Violation(Names.CommitWithinAcks, $"commit of {tp}@{next} goes past the last ack {(acked < 0 ? "(none)" : acked)} and the resolved latest {(floor < 0 ? "(none)" : floor)} (generation {commit.GenerationId})");
             }
         }
     }

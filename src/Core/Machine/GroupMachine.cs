@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Elsa.Sim.Core;
 
 // Theory of operation
@@ -9,7 +11,7 @@ namespace Elsa.Sim.Core;
 // Life of a partition (PartitionPhase):
 //   AssignmentsReceived ──► AwaitingCallback ──(callback ok)──► Starting ──(no old worker, backoff over,
 //   every callback of the assignment returned)──► Running ──(crash)──► Starting (after backoff) … or Parked / Failed
-//   Running ──(offset out of range)──► Starting at the reset position
+//   Running ──(offset out of range)──► Starting at the reset policy's position, which the next worker resolves
 //   any ──(AssignmentsRevoked)──► Revoking ──(worker stopped, no assignment callback under way)──► commit acks, revoked
 //         callback, CompleteRevocation, gone
 //   any ──(AssignmentsLost)──► Lost ──(likewise)──► revoked callback, CompleteRevocation, gone; nothing committed
@@ -25,6 +27,13 @@ namespace Elsa.Sim.Core;
 //   revoked callback waits for an assignment callback under way.
 // - Deliveries count only from the partition's live worker, or from a stopping one whose acks can still be committed
 //   (revocation, shutdown): a previous owner's worker must not move where the next worker starts.
+// - A symbolic start (earliest, latest, an offset reset) is resolved once: the worker reports where it landed
+//   (WorkerPositioned) before any user code runs, and that offset becomes the partition's restart floor (a resolved
+//   `latest` is committed at once, so no later owner resolves it again). Restarts go to the last ack + 1, never below the
+//   floor, and never to a symbolic position again (Elsa #90: restarting at `latest` skipped what arrived in between).
+//   Only a reset moves the floor.
+// - A commit result is believed only when it answers a commit in flight exactly (generation and offsets); with
+//   direct_ack a retriable failure is sent again after the retry backoff, otherwise with the next interval.
 
 /// <summary>The group manager as a pure, deterministic state machine. <see cref="Step"/> depends only on the
 /// configuration, the state and the event: no I/O, no clock, no randomness, no threads. The same events always yield
@@ -58,13 +67,14 @@ public sealed class GroupMachine : IGroupMachine
             case GroupEvent.AssignmentsLost e: step.OnRevocation(e.Partitions, lost: true); break;
             case GroupEvent.WorkerStopped e: step.OnWorkerGone(e.Worker, ExitReason.Normal, askedToStop: true); break;
             case GroupEvent.WorkerExited e: step.OnWorkerGone(e.Worker, e.Reason, askedToStop: false); break;
+            case GroupEvent.WorkerPositioned e: step.OnWorkerPositioned(e); break;
             case GroupEvent.OffsetOutOfRange e: step.OnOffsetOutOfRange(e); break;
             case GroupEvent.MessagesDelivered e: step.OnMessagesDelivered(e); break;
             case GroupEvent.Acked e: step.OnAcked(e); break;
             case GroupEvent.CommitCompleted e: step.OnCommitCompleted(e); break;
             case GroupEvent.Tick e: step.OnTick(e); break;
             case GroupEvent.ShutdownRequested: step.OnShutdownRequested(); break;
-            default: throw new System.Diagnostics.UnreachableException($"unknown event {@event.GetType().Name}");
+            default: throw new UnreachableException($"unknown event {@event.GetType().Name}");
         }
 
         return step.Finish();
@@ -89,17 +99,23 @@ public sealed class GroupMachine : IGroupMachine
         {
             if (_s.Phase is ManagerPhase.Failed or ManagerPhase.ShuttingDown or ManagerPhase.Stopped)
             {
-                Diagnose(DiagnosticKind.IgnoredEvent, $"assignment for generation {e.GenerationId} ignored: manager is {_s.Phase}");
+                Diagnose(DiagnosticKind.IgnoredEvent, $"assignment for generation {e.GenerationId} ignored: manager is {_s.Phase}", generation: e.GenerationId);
                 return;
             }
 
             if (_s.LastGenerationId is { } last && e.GenerationId <= last)
             {
-                Diagnose(DiagnosticKind.InvalidAssignment, $"assignment for generation {e.GenerationId} ignored: generation {last} was already seen");
+                Diagnose(DiagnosticKind.InvalidAssignment, $"assignment for generation {e.GenerationId} ignored: generation {last} was already seen", generation: e.GenerationId);
                 return;
             }
 
-            _s = _s with { Phase = ManagerPhase.Active, MemberId = e.MemberId, GenerationId = e.GenerationId, LastGenerationId = e.GenerationId };
+            // Idle has no commit timer: the interval counts from the first assignment, so a commit is never due in the past.
+            var lastCommitMs = _s.Phase == ManagerPhase.Idle ? _s.NowMs : _s.LastCommitMs;
+            _s = _s with
+            {
+                Phase = ManagerPhase.Active, MemberId = e.MemberId, GenerationId = e.GenerationId, LastGenerationId = e.GenerationId,
+                LastCommitMs = lastCommitMs,
+            };
             var queue = _s.CallbackQueue.Items.ToBuilder();
             // Only a partition assigned again before its callback was called can be queued already; looked up in a set,
             // so an assignment of n partitions costs n, not n² (the queue's Remove is a linear search).
@@ -110,20 +126,20 @@ public sealed class GroupMachine : IGroupMachine
                 var tp = assignment.Partition;
                 if (!seen.Add(tp))
                 {
-                    Diagnose(DiagnosticKind.InvalidAssignment, $"{tp} assigned twice in generation {e.GenerationId}; the first is kept");
+                    Diagnose(DiagnosticKind.InvalidAssignment, $"{tp} assigned twice in generation {e.GenerationId}; the first is kept", tp, e.GenerationId);
                     continue;
                 }
 
                 if (tp.Partition < 0 || tp.Topic.Length == 0)
                 {
-                    Diagnose(DiagnosticKind.InvalidAssignment, $"'{tp}' is not a valid partition; ignored");
+                    Diagnose(DiagnosticKind.InvalidAssignment, $"'{tp}' is not a valid partition; ignored", tp, e.GenerationId);
                     continue;
                 }
 
                 var committed = assignment.CommittedOffset;
                 if (committed is < 0 or > MaxOffset)
                 {
-                    Diagnose(DiagnosticKind.InvalidAssignment, $"{tp} reported committed offset {committed}; taken as nothing committed");
+                    Diagnose(DiagnosticKind.InvalidAssignment, $"{tp} reported committed offset {committed}; taken as nothing committed", tp, e.GenerationId, offset: committed);
                     committed = null;
                 }
 
@@ -134,11 +150,13 @@ public sealed class GroupMachine : IGroupMachine
                 }
 
                 var stopping = StopLiveWorker(tp);
+                var assigned = committed is { } c ? StartPosition.At(c) : config.Config.BeginOffset;
                 Put(new PartitionState
                 {
                     Partition = tp,
                     OwnedSinceGeneration = e.GenerationId,
-                    AssignedPosition = committed is { } c ? StartPosition.At(c) : config.Config.BeginOffset,
+                    AssignedPosition = assigned,
+                    RestartFloorOffset = assigned.Kind == StartPositionKind.Offset ? assigned.Offset : null,
                     Phase = PartitionPhase.AwaitingCallback,
                     StoppingWorker = stopping,
                     CommittedOffset = committed,
@@ -160,7 +178,7 @@ public sealed class GroupMachine : IGroupMachine
         {
             if (_s.CallbackInFlight != (e.Partition, e.GenerationId))
             {
-                Diagnose(DiagnosticKind.StaleCallback, $"assignment callback result for {e.Partition} in generation {e.GenerationId} was not awaited");
+                Diagnose(DiagnosticKind.StaleCallback, $"assignment callback result for {e.Partition} in generation {e.GenerationId} was not awaited", e.Partition, e.GenerationId);
                 return;
             }
 
@@ -241,7 +259,7 @@ public sealed class GroupMachine : IGroupMachine
             var generation = _s.GenerationId!.Value;
             Emit(new GroupEffect.StartWorker(id, p.Partition, generation, p.NextStartPosition));
             _s = _s with { NextWorkerId = _s.NextWorkerId + 1, Workers = _s.Workers.SetItem(id, p.Partition) };
-            Put(p with { Phase = PartitionPhase.Running, Worker = id, RestartDueMs = null, ResetPosition = null });
+            Put(p with { Phase = PartitionPhase.Running, Worker = id, RestartDueMs = null });
         }
 
         /// <summary>Asks the partition's live worker (if any) to stop; returns the worker the partition now waits for.</summary>
@@ -265,7 +283,7 @@ public sealed class GroupMachine : IGroupMachine
         {
             if (!_s.Workers.TryGetValue(worker, out var tp))
             {
-                Diagnose(DiagnosticKind.UnknownWorker, $"{(askedToStop ? "stop" : "exit")} of {worker}, which is not running, ignored");
+                Diagnose(DiagnosticKind.UnknownWorker, $"{(askedToStop ? "stop" : "exit")} of {worker}, which is not running, ignored", worker: worker);
                 return;
             }
 
@@ -307,7 +325,7 @@ public sealed class GroupMachine : IGroupMachine
                 else
                 {
                     Put(p with { Phase = PartitionPhase.Parked, RestartTimesMs = recent });
-                    Diagnose(DiagnosticKind.PartitionParked, why + "; partition parked until reassigned");
+                    Diagnose(DiagnosticKind.PartitionParked, why + "; partition parked until reassigned", p.Partition, worker: worker);
                 }
 
                 return;
@@ -315,7 +333,8 @@ public sealed class GroupMachine : IGroupMachine
 
             var backoffMs = BackoffMs(recent.Count);
             Put(p with { Phase = PartitionPhase.Starting, RestartTimesMs = recent, RestartDueMs = Saturating.Add(_s.NowMs, backoffMs) });
-            Diagnose(DiagnosticKind.WorkerCrashed, $"{p.Partition}'s worker {worker} ended ({reason}); restart {recent.Count} of {restart.MaxRestarts} in {backoffMs} ms at {p.NextStartPosition}");
+            Diagnose(DiagnosticKind.WorkerCrashed, $"{p.Partition}'s worker {worker} ended ({reason}); restart {recent.Count} of {restart.MaxRestarts} in {backoffMs} ms at {p.NextStartPosition}",
+                p.Partition, worker: worker, offset: p.NextStartPosition.Kind == StartPositionKind.Offset ? p.NextStartPosition.Offset : null);
         }
 
         private long BackoffMs(int restartNumber)
@@ -334,27 +353,74 @@ public sealed class GroupMachine : IGroupMachine
         {
             if (!TryGetLivePartition(e.Worker, out var p))
             {
-                Diagnose(DiagnosticKind.UnknownWorker, $"offset out of range from {e.Worker}, which is not running, ignored");
+                Diagnose(DiagnosticKind.UnknownWorker, $"offset out of range from {e.Worker}, which is not running, ignored", worker: e.Worker, offset: e.Offset);
                 return;
             }
 
-            var reset = config.Config.OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? StartPosition.Earliest : StartPosition.Latest;
+            var reset = new PendingReset(
+                config.Config.OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? StartPosition.Earliest : StartPosition.Latest,
+                e.Offset is >= 0 and <= MaxOffset ? e.Offset : null);
             Emit(new GroupEffect.StopWorker(e.Worker));
-            Put(p with { Phase = PartitionPhase.Starting, Worker = null, StoppingWorker = e.Worker, ResetPosition = reset, FirstDeliveredOffset = null });
-            Diagnose(DiagnosticKind.OffsetReset, $"{p.Partition}'s worker {e.Worker} is out of range; restarting at {reset}");
+            Put(p with { Phase = PartitionPhase.Starting, Worker = null, StoppingWorker = e.Worker, Reset = reset });
+            Diagnose(DiagnosticKind.OffsetOutOfRange, $"{p.Partition}'s worker {e.Worker} is out of range at {(reset.FromOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown position")}; restarting at {reset.Position}",
+                p.Partition, worker: e.Worker, offset: reset.FromOffset);
+        }
+
+        public void OnWorkerPositioned(GroupEvent.WorkerPositioned e)
+        {
+            if (!TryGetLivePartition(e.Worker, out var p))
+            {
+                Diagnose(DiagnosticKind.UnknownWorker, $"position of {e.Worker}, which is not running, ignored", worker: e.Worker, offset: e.Offset);
+                return;
+            }
+
+            if (e.Offset is < 0 or > MaxOffset || !p.AwaitsPosition)
+            {
+                var why = e.Offset is < 0 or > MaxOffset ? "offsets are 0 or more" : $"it started at {p.RestartFloorOffset}, an explicit offset, or reported already";
+                Diagnose(DiagnosticKind.UnexpectedPosition, $"position {e.Offset} of {p.Partition}'s worker {e.Worker} ignored: {why}", p.Partition, worker: e.Worker, offset: e.Offset);
+                return;
+            }
+
+            Position(p, e.Offset);
+        }
+
+        /// <summary>The live worker's symbolic start landed at <paramref name="offset"/>: it becomes the restart floor, and a
+        /// reset under way is done.</summary>
+        private void Position(PartitionState p, long offset)
+        {
+            Debug.Assert(p.AwaitsPosition, "only an unresolved symbolic start is positioned");
+            if (p.Reset is { } reset)
+            {
+                long? skipped = reset.FromOffset is { } from ? Math.Max(0, offset - from) : null;
+                Diagnose(DiagnosticKind.OffsetReset, $"{p.Partition}'s offset reset to {reset.Position} landed at {offset}; {(skipped?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown number of")} offsets skipped",
+                    p.Partition, worker: p.Worker, offset: offset, skipped: skipped);
+            }
+
+            var latest = (p.Reset?.Position ?? p.AssignedPosition).Kind == StartPositionKind.Latest;
+            p = p with
+            {
+                RestartFloorOffset = offset,
+                Reset = null,
+                CommitFloorOffset = latest ? Math.Max(offset, p.CommitFloorOffset ?? offset) : p.CommitFloorOffset,
+            };
+            Put(p);
+
+            // A resolved `latest` is made durable at once: a member that dies before its first ack must not leave the next
+            // owner to resolve it again, further on, past what was produced in between.
+            Commit([p]);
         }
 
         public void OnMessagesDelivered(GroupEvent.MessagesDelivered e)
         {
             if (!_s.Workers.TryGetValue(e.Worker, out var tp))
             {
-                Diagnose(DiagnosticKind.UnknownWorker, $"delivery to {e.Worker}, which is not running, ignored");
+                Diagnose(DiagnosticKind.UnknownWorker, $"delivery to {e.Worker}, which is not running, ignored", worker: e.Worker, offset: e.FirstOffset);
                 return;
             }
 
             if (e.FirstOffset < 0 || e.LastOffset < e.FirstOffset || e.LastOffset > MaxOffset)
             {
-                Diagnose(DiagnosticKind.IgnoredEvent, $"delivery of offsets {e.FirstOffset}..{e.LastOffset} to {e.Worker} is malformed; ignored");
+                Diagnose(DiagnosticKind.IgnoredEvent, $"delivery of offsets {e.FirstOffset}..{e.LastOffset} to {e.Worker} is malformed; ignored", tp, worker: e.Worker, offset: e.FirstOffset);
                 return;
             }
 
@@ -364,15 +430,18 @@ public sealed class GroupMachine : IGroupMachine
                 // A stopping worker's deliveries count only while its acks can still be committed (revocation, shutdown).
                 // Otherwise it is a previous owner's worker or one whose position was reset: it must not move where the
                 // next worker starts.
-                Diagnose(DiagnosticKind.UnknownWorker, $"delivery to {e.Worker}, which is stopping and no longer serves {tp}, ignored");
+                Diagnose(DiagnosticKind.UnknownWorker, $"delivery to {e.Worker}, which is stopping and no longer serves {tp}, ignored", tp, worker: e.Worker, offset: e.FirstOffset);
                 return;
             }
 
-            Put(p with
+            if (p.Worker == e.Worker && p.AwaitsPosition)
             {
-                FirstDeliveredOffset = p.FirstDeliveredOffset ?? e.FirstOffset,
-                LastDeliveredOffset = Math.Max(p.LastDeliveredOffset ?? e.LastOffset, e.LastOffset),
-            });
+                // The host never said where the symbolic start landed; the first delivery shows it.
+                Position(p, e.FirstOffset);
+                p = _s.Partitions[tp];
+            }
+
+            Put(p with { LastDeliveredOffset = Math.Max(p.LastDeliveredOffset ?? e.LastOffset, e.LastOffset) });
         }
 
         private bool TryGetLivePartition(WorkerId worker, out PartitionState partition)
@@ -393,39 +462,39 @@ public sealed class GroupMachine : IGroupMachine
         {
             if (_s.Phase is not (ManagerPhase.Active or ManagerPhase.ShuttingDown))
             {
-                Diagnose(DiagnosticKind.StaleAck, $"ack of {e.Topic}/{e.Partition}@{e.Offset} (generation {e.GenerationId}) ignored: manager is {_s.Phase}");
+                Diagnose(DiagnosticKind.StaleAck, $"ack of {e.Topic}/{e.Partition}@{e.Offset} (generation {e.GenerationId}) ignored: manager is {_s.Phase}", new TopicPartition(e.Topic, e.Partition), e.GenerationId, offset: e.Offset);
                 return;
             }
 
             if (e.Offset is < 0 or > MaxOffset)
             {
-                Diagnose(DiagnosticKind.InvalidAck, $"ack of {e.Topic}/{e.Partition} with offset {e.Offset} ignored: offsets are 0 or more");
+                Diagnose(DiagnosticKind.InvalidAck, $"ack of {e.Topic}/{e.Partition} with offset {e.Offset} ignored: offsets are 0 or more", new TopicPartition(e.Topic, e.Partition), e.GenerationId, offset: e.Offset);
                 return;
             }
 
             var tp = new TopicPartition(e.Topic, e.Partition);
             if (!_s.Partitions.TryGetValue(tp, out var p))
             {
-                Diagnose(DiagnosticKind.InvalidAck, $"ack of {tp}@{e.Offset} ignored: {tp} is not assigned to this member");
+                Diagnose(DiagnosticKind.InvalidAck, $"ack of {tp}@{e.Offset} ignored: {tp} is not assigned to this member", tp, e.GenerationId, offset: e.Offset);
                 return;
             }
 
             if (e.GenerationId > _s.GenerationId || e.GenerationId < p.OwnedSinceGeneration || p.Phase == PartitionPhase.Lost)
             {
-                Diagnose(DiagnosticKind.StaleAck, $"ack of {tp}@{e.Offset} from generation {e.GenerationId} ignored: {tp} is owned since generation {p.OwnedSinceGeneration}, current {_s.GenerationId}{(p.Phase == PartitionPhase.Lost ? ", and lost" : "")}");
+                Diagnose(DiagnosticKind.StaleAck, $"ack of {tp}@{e.Offset} from generation {e.GenerationId} ignored: {tp} is owned since generation {p.OwnedSinceGeneration}, current {_s.GenerationId}{(p.Phase == PartitionPhase.Lost ? ", and lost" : "")}", tp, e.GenerationId, offset: e.Offset);
                 return;
             }
 
             if (p.LastDeliveredOffset is not { } delivered || e.Offset > delivered)
             {
-                Diagnose(DiagnosticKind.InvalidAck, $"ack of {tp}@{e.Offset} ignored: only up to {(p.LastDeliveredOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing")} was delivered");
+                Diagnose(DiagnosticKind.InvalidAck, $"ack of {tp}@{e.Offset} ignored: only up to {(p.LastDeliveredOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing")} was delivered", tp, e.GenerationId, offset: e.Offset);
                 return;
             }
 
             var floor = Math.Max(Math.Max(p.CommittedOffset ?? 0, p.CommitSentOffset ?? 0), (p.LastAckedOffset ?? -1) + 1);
             if (e.Offset + 1 <= floor)
             {
-                Diagnose(DiagnosticKind.AckNotAhead, $"ack of {tp}@{e.Offset} ignored: already acked or committed up to next offset {floor}");
+                Diagnose(DiagnosticKind.AckNotAhead, $"ack of {tp}@{e.Offset} ignored: already acked or committed up to next offset {floor}", tp, e.GenerationId, offset: e.Offset);
                 return;
             }
 
@@ -439,66 +508,81 @@ public sealed class GroupMachine : IGroupMachine
 
         public void OnCommitCompleted(GroupEvent.CommitCompleted e)
         {
+            var answered = _s.CommitsInFlight.Items.IndexOf(new GroupEffect.CommitOffsets(e.GenerationId, e.Offsets));
+            if (answered < 0)
+            {
+                Diagnose(DiagnosticKind.StaleCommitResult, $"commit result ({e.Outcome}) from generation {e.GenerationId} for {e.Offsets} ignored: it answers no commit in flight",
+                    generation: e.GenerationId, partitions: e.Offsets.Select(o => o.Partition));
+                return;
+            }
+
+            _s = _s with { CommitsInFlight = new ValueList<GroupEffect.CommitOffsets>(_s.CommitsInFlight.Items.RemoveAt(answered)) };
+            var outcome = e.Outcome;
+            if (!Enum.IsDefined(outcome))
+            {
+                // A host's bug, but the commit's fate is unknown: sending it again is the safe answer.
+                Diagnose(DiagnosticKind.IgnoredEvent, $"commit outcome {(int)e.Outcome} is not known; taken as a retriable failure",
+                    generation: e.GenerationId, partitions: e.Offsets.Select(o => o.Partition));
+                outcome = CommitOutcome.RetriableError;
+            }
+
             var stale = new List<TopicPartition>();
             var changed = new List<TopicPartition>();
             foreach (var (tp, offset) in e.Offsets)
             {
-                if (!_s.Partitions.TryGetValue(tp, out var p) || e.GenerationId < p.OwnedSinceGeneration || e.GenerationId > _s.GenerationId ||
-                    !CouldHaveBeenSent(p, offset))
+                // Sent by this member, but the partition left (or was assigned afresh) since.
+                if (!_s.Partitions.TryGetValue(tp, out var p) || e.GenerationId < p.OwnedSinceGeneration)
                 {
                     stale.Add(tp);
                     continue;
                 }
 
                 changed.Add(tp);
-                switch (e.Outcome)
+                if (outcome == CommitOutcome.Success)
                 {
-                    case CommitOutcome.Success:
-                        Put(p with
-                        {
-                            CommittedOffset = Math.Max(p.CommittedOffset ?? offset, offset),
-                            CommitSentOffset = Math.Max(p.CommitSentOffset ?? offset, offset),
-                        });
-                        break;
-                    // Either way the offsets go out again: a retriable failure on the next interval, a fenced commit
-                    // once the generation has changed (a partition kept across a cooperative rebalance would otherwise
-                    // never commit its last acks).
-                    case CommitOutcome.RetriableError or CommitOutcome.Fenced when p.CommitSentOffset == offset:
-                        Put(p with { CommitSentOffset = p.CommittedOffset });
-                        break;
-                    case CommitOutcome.RetriableError:
-                    case CommitOutcome.Fenced:
-                        break;
-                    default:
-                        Diagnose(DiagnosticKind.IgnoredEvent, $"commit outcome {(int)e.Outcome} is not known; ignored for {tp}");
-                        break;
+                    Put(p with
+                    {
+                        CommittedOffset = Math.Max(p.CommittedOffset ?? offset, offset),
+                        CommitSentOffset = Math.Max(p.CommitSentOffset ?? offset, offset),
+                    });
+                }
+                else if (p.CommitSentOffset == offset)
+                {
+                    // Either way the offsets go out again: a retriable failure after the retry backoff (direct_ack) or on
+                    // the next interval, a fenced commit once the generation has changed (a partition kept across a
+                    // cooperative rebalance would otherwise never commit its last acks).
+                    Put(p with { CommitSentOffset = p.CommittedOffset });
                 }
             }
 
             if (stale.Count > 0)
             {
-                Diagnose(DiagnosticKind.StaleCommitResult, $"commit result ({e.Outcome}) from generation {e.GenerationId} for {string.Join(", ", stale)} ignored: not owned in that generation, or never sent");
+                Diagnose(DiagnosticKind.StaleCommitResult, $"commit result ({outcome}) from generation {e.GenerationId} for {string.Join(", ", stale)} ignored: no longer owned since that generation",
+                    generation: e.GenerationId, partitions: stale);
             }
 
-            if (changed.Count > 0 && e.Outcome == CommitOutcome.RetriableError)
+            if (changed.Count > 0 && outcome == CommitOutcome.RetriableError)
             {
-                Diagnose(DiagnosticKind.CommitRetry, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} failed; will retry");
+                if (config.DirectAck)
+                {
+                    _s = _s with { CommitRetryDueMs = Saturating.Add(_s.NowMs, config.CommitRetryBackoffMs) };
+                }
+
+                Diagnose(DiagnosticKind.CommitRetry, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} failed; will retry",
+                    generation: e.GenerationId, partitions: changed);
             }
-            else if (changed.Count > 0 && e.Outcome == CommitOutcome.Fenced)
+            else if (changed.Count > 0 && outcome == CommitOutcome.Fenced)
             {
+                // Only a result of this generation fences it: an older generation's fenced commit says nothing of this one.
                 if (e.GenerationId == _s.GenerationId)
                 {
                     _s = _s with { FencedGenerationId = e.GenerationId };
                 }
 
-                Diagnose(DiagnosticKind.CommitFenced, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} was fenced; no commit until the next generation");
+                Diagnose(DiagnosticKind.CommitFenced, $"commit for {string.Join(", ", changed)} in generation {e.GenerationId} was fenced; no commit until the next generation",
+                    generation: e.GenerationId, partitions: changed);
             }
         }
-
-        /// <summary>Whether this ownership could have sent a commit of <paramref name="offset"/>: at most one past its last
-        /// ack, or the offset it was assigned at.</summary>
-        private static bool CouldHaveBeenSent(PartitionState p, long offset) =>
-            offset >= 0 && offset <= Math.Max(p.CommitSentOffset ?? -1, p.LastAckedOffset is { } acked ? acked + 1 : -1);
 
         /// <summary>Commits, in one effect, whatever the given partitions acked beyond what was sent.</summary>
         private void Commit(IEnumerable<PartitionState> partitions)
@@ -521,7 +605,9 @@ public sealed class GroupMachine : IGroupMachine
 
             if (offsets is not null)
             {
-                Emit(new GroupEffect.CommitOffsets(_s.GenerationId!.Value, new ValueList<PartitionOffset>(offsets)));
+                var commit = new GroupEffect.CommitOffsets(_s.GenerationId!.Value, new ValueList<PartitionOffset>(offsets));
+                _s = _s with { CommitsInFlight = _s.CommitsInFlight.Add(commit) };
+                Emit(commit);
             }
         }
 
@@ -529,7 +615,7 @@ public sealed class GroupMachine : IGroupMachine
         {
             if (e.NowMs < _s.NowMs)
             {
-                Diagnose(DiagnosticKind.TimeWentBackwards, $"tick at {e.NowMs} ms ignored: already at {_s.NowMs} ms");
+                Diagnose(DiagnosticKind.TimeWentBackwards, $"tick at {e.NowMs} ms ignored: already at {_s.NowMs} ms", offset: e.NowMs);
                 return;
             }
 
@@ -540,9 +626,19 @@ public sealed class GroupMachine : IGroupMachine
             }
 
             StartReadyWorkers();
+            var retryDue = _s.CommitRetryDueMs <= e.NowMs;
+            if (retryDue)
+            {
+                _s = _s with { CommitRetryDueMs = null };
+            }
+
             if (e.NowMs >= Saturating.Add(_s.LastCommitMs, config.CommitIntervalMs))
             {
                 _s = _s with { LastCommitMs = e.NowMs };
+                Commit(_s.Partitions.Values);
+            }
+            else if (retryDue)
+            {
                 Commit(_s.Partitions.Values);
             }
         }
@@ -556,7 +652,7 @@ public sealed class GroupMachine : IGroupMachine
             {
                 if (!_s.Partitions.TryGetValue(tp, out var p))
                 {
-                    Diagnose(DiagnosticKind.UnknownPartition, $"{(lost ? "loss" : "revocation")} of {tp}, which this member does not own");
+                    Diagnose(DiagnosticKind.UnknownPartition, $"{(lost ? "loss" : "revocation")} of {tp}, which this member does not own", tp);
                     continue;
                 }
 
@@ -676,7 +772,16 @@ public sealed class GroupMachine : IGroupMachine
 
         private void Emit(GroupEffect effect) => (_effects ??= []).Add(effect);
 
-        private void Diagnose(DiagnosticKind kind, string detail) => Emit(new GroupEffect.Diagnostic(kind, detail));
+        private void Diagnose(DiagnosticKind kind, string detail, TopicPartition? partition = null, int? generation = null, WorkerId? worker = null,
+            long? offset = null, long? skipped = null, IEnumerable<TopicPartition>? partitions = null) =>
+            Emit(new GroupEffect.Diagnostic(kind, detail)
+            {
+                Partitions = partition is { } one ? ValueList.Of(one) : partitions is null ? ValueList<TopicPartition>.Empty : partitions.ToValueList(),
+                GenerationId = generation,
+                Worker = worker,
+                Offset = offset,
+                SkippedOffsets = skipped,
+            });
     }
 }
 

@@ -52,6 +52,15 @@ public sealed record GroupState
     /// generation; the fenced offsets go out with the next generation's first commit.</summary>
     public int? FencedGenerationId { get; init; }
 
+    /// <summary>The commits sent and not yet answered, in the order sent. A <see cref="GroupEvent.CommitCompleted"/> is
+    /// believed only when it answers one of them exactly; a host answers each commit once, so the list holds only what
+    /// the coordinator has not answered yet.</summary>
+    public ValueList<GroupEffect.CommitOffsets> CommitsInFlight { get; init; } = ValueList<GroupEffect.CommitOffsets>.Empty;
+
+    /// <summary>With <c>direct_ack</c>: when offsets whose commit failed with a retriable error are sent again; null when
+    /// no retry is due.</summary>
+    public long? CommitRetryDueMs { get; init; }
+
     /// <summary>Why the manager failed, once it has.</summary>
     public string? FailureReason { get; init; }
 
@@ -67,8 +76,10 @@ public sealed record GroupState
             .Select(p => new PartitionOffset(p.Partition, p.CommittedOffset!.Value))
             .ToArray();
 
-    /// <summary>The earliest time at which a <see cref="GroupEvent.Tick"/> would change something (a commit falls due or
-    /// a restart backoff ends), or null when no tick is needed. Hosts sleep until then instead of polling.</summary>
+    /// <summary>The earliest time at which a <see cref="GroupEvent.Tick"/> would change something (a commit or a commit
+    /// retry falls due, or a restart backoff ends), or null when no tick is needed. Always later than
+    /// <see cref="NowMs"/>: whatever is due at the current time was done by the step that made it due. Hosts sleep until
+    /// then instead of polling.</summary>
     public long? NextDeadlineMs(GroupConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -94,6 +105,11 @@ public sealed record GroupState
         }
 
         long? commitDue = uncommitted ? Saturating.Add(LastCommitMs, config.CommitIntervalMs) : null;
+        if (uncommitted && CommitRetryDueMs is { } retry && retry < commitDue)
+        {
+            commitDue = retry;
+        }
+
         return commitDue is null || (restartDue is { } r && r < commitDue) ? restartDue : commitDue;
     }
 }

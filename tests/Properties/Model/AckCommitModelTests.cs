@@ -40,6 +40,7 @@ public sealed class AckCommitModelTests
                     select (Operation<MemberUnderTest, AckModel>)new Ack(p, kind, pick)),
                 (5, Gen.Elements(1L, 99L, 100L, 500L, 1_000L, 2_500L).Select(ms => (Operation<MemberUnderTest, AckModel>)new Tick(ms))),
                 (2, partition.Select(p => (Operation<MemberUnderTest, AckModel>)new Crash(p))),
+                (2, partition.Select(p => (Operation<MemberUnderTest, AckModel>)new Position(p))),
                 (1, Gen.Constant<Operation<MemberUnderTest, AckModel>>(new NewGeneration())),
                 (1, Gen.Constant<Operation<MemberUnderTest, AckModel>>(new RestartMember())),
             };
@@ -158,6 +159,15 @@ public sealed class AckCommitModelTests
         public override AckModel Run(AckModel model) => model.CompleteCommit(index, outcome);
 
         public override string ToString() => $"CompleteCommit(#{index}, {outcome})";
+    }
+
+    private sealed class Position(int partition) : ModelOperation
+    {
+        public override bool Pre(AckModel model) => model.Partitions[partition].Worker is not null;
+
+        public override AckModel Run(AckModel model) => model.Position(partition);
+
+        public override string ToString() => $"Position(p{partition})";
     }
 
     private sealed class Crash(int partition) : ModelOperation

@@ -8,19 +8,20 @@ namespace Elsa.Sim.Properties.Tests.Model;
 /// <param name="Committed">What the coordinator confirmed.</param>
 /// <param name="Sent">The highest offset sent in a commit that has not failed; acks beyond it go in the next commit.</param>
 /// <param name="LastAcked">The last accepted ack.</param>
-/// <param name="FirstDelivered">The first message delivered in this ownership.</param>
+/// <param name="Floor">The restart floor: the committed offset it was assigned at, else where its earliest start landed
+/// (reported by the worker, or shown by its first delivery).</param>
 /// <param name="LastDelivered">The highest message delivered in this ownership.</param>
 /// <param name="Worker">The live worker, if any.</param>
 /// <param name="NextToDeliver">Where the live worker reads next (the world's side, to build deliveries).</param>
 /// <param name="RestartDueMs">When a crashed worker restarts.</param>
 internal sealed record PartitionModel(
-    StartPosition Assigned, long? Committed, long? Sent, long? LastAcked, long? FirstDelivered, long? LastDelivered,
+    StartPosition Assigned, long? Committed, long? Sent, long? LastAcked, long? Floor, long? LastDelivered,
     WorkerId? Worker, long NextToDeliver, long? RestartDueMs)
 {
     /// <inheritdoc />
     public override string ToString() =>
         $"assigned {Assigned}, committed {Show(Committed)}, sent {Show(Sent)}, acked {Show(LastAcked)}, " +
-        $"delivered {Show(FirstDelivered)}..{Show(LastDelivered)}, worker {Worker?.ToString() ?? "-"}{(RestartDueMs is { } due ? $" (restart at {due} ms)" : "")}";
+        $"floor {Show(Floor)}, delivered up to {Show(LastDelivered)}, worker {Worker?.ToString() ?? "-"}{(RestartDueMs is { } due ? $" (restart at {due} ms)" : "")}";
 
     private static string Show(long? offset) => offset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 }
@@ -29,11 +30,12 @@ internal sealed record PartitionModel(
 /// it is tagged with a generation of this ownership, reaches past the last ack and the committed offset, and stays within
 /// what was delivered; every commit interval sends, in one commit, each partition's last ack + 1 that is beyond what was
 /// sent and committed (at once with direct ack); a failed commit's offsets go out again; a fenced commit stops commits
-/// until the next generation; a crashed worker restarts after the backoff at the last ack + 1, else the first delivered
-/// message, else where the partition was assigned. Each operation resolves to one event (<see cref="Event"/>) and the
-/// effects it must cause (<see cref="Expected"/>).</summary>
+/// until the next generation (with direct ack, a retriable failure is sent again after the retry backoff); a crashed worker
+/// restarts after the backoff at the last ack + 1 (never below the floor), else at the floor, else where the partition was
+/// assigned. Each operation resolves to one event (<see cref="Event"/>) and the effects it must cause
+/// (<see cref="Expected"/>).</summary>
 internal sealed record AckModel(
-    bool DirectAck, int Generation, int OwnedSince, int? FencedGeneration, long NowMs, long LastCommitMs, long NextWorkerId,
+    bool DirectAck, int Generation, int OwnedSince, int? FencedGeneration, long NowMs, long LastCommitMs, long? RetryDueMs, long NextWorkerId,
     ImmutableArray<PartitionModel> Partitions, ImmutableList<GroupEffect.CommitOffsets> InFlight,
     GroupEvent? Event, ImmutableArray<GroupEffect> Expected, bool Ignored)
 {
@@ -43,6 +45,8 @@ internal sealed record AckModel(
 
     private const long BackoffMs = 100;
 
+    private const long CommitRetryBackoffMs = 100;
+
     public static TopicPartition Partition(int index) => new("orders", index);
 
     public static GroupConfig Config(bool directAck) => new()
@@ -51,6 +55,7 @@ internal sealed record AckModel(
         Topics = ValueList.Of("orders"),
         DirectAck = directAck,
         CommitIntervalMs = CommitIntervalMs,
+        CommitRetryBackoffMs = CommitRetryBackoffMs,
         Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest },
         // A constant backoff and a budget that never runs out: restarts are what is modelled here, not the budget.
         Restart = new RestartConfig { BackoffMs = BackoffMs, MaxBackoffMs = BackoffMs, MaxRestarts = 1_000, WithinMs = 1 },
@@ -62,12 +67,13 @@ internal sealed record AckModel(
     {
         var partitions = committed
             .Select((c, i) => new PartitionModel(
-                c is { } at ? StartPosition.At(at) : StartPosition.Earliest, c, c, null, null, null, new WorkerId(i + 1), c ?? 0, null))
+                c is { } at ? StartPosition.At(at) : StartPosition.Earliest, c, c, null, c, null, new WorkerId(i + 1), c ?? 0, null))
             .ToImmutableArray();
         var starts = partitions
             .Select((p, i) => (GroupEffect)new GroupEffect.StartWorker(p.Worker!.Value, Partition(i), generation, p.Assigned))
             .ToImmutableArray();
-        return new AckModel(directAck, generation, generation, null, nowMs, 0, PartitionCount + 1, partitions, [], null, starts, false);
+        // A fresh machine counts the commit interval from its first assignment.
+        return new AckModel(directAck, generation, generation, null, nowMs, nowMs, null, PartitionCount + 1, partitions, [], null, starts, false);
     }
 
     /// <summary>What <see cref="GroupState.CommittedOffsets"/> must report.</summary>
@@ -81,8 +87,16 @@ internal sealed record AckModel(
     {
         var p = Partitions[index];
         var (first, last) = (p.NextToDeliver, p.NextToDeliver + count - 1);
-        return With(index, p with { FirstDelivered = p.FirstDelivered ?? first, LastDelivered = Math.Max(p.LastDelivered ?? last, last), NextToDeliver = last + 1 })
+        return With(index, p with { Floor = p.Floor ?? first, LastDelivered = Math.Max(p.LastDelivered ?? last, last), NextToDeliver = last + 1 })
             .Resolved(new GroupEvent.MessagesDelivered(p.Worker!.Value, first, last));
+    }
+
+    /// <summary>The live worker reports where its earliest start landed: the floor, if none is known yet; else ignored.</summary>
+    public AckModel Position(int index)
+    {
+        var p = Partitions[index];
+        var positioned = new GroupEvent.WorkerPositioned(p.Worker!.Value, p.NextToDeliver);
+        return p.Floor is null ? With(index, p with { Floor = p.NextToDeliver }).Resolved(positioned) : Resolved(positioned) with { Ignored = true };
     }
 
     public AckModel Ack(int index, AckChoice kind, int pick)
@@ -116,9 +130,10 @@ internal sealed record AckModel(
     public AckModel Tick(long deltaMs)
     {
         var now = NowMs + deltaMs;
-        var next = (this with { NowMs = now }).Resolved(new GroupEvent.Tick(now)).StartDueWorkers();
-        return now >= LastCommitMs + CommitIntervalMs
-            ? (next with { LastCommitMs = now }).CommitAcks(Enumerable.Range(0, PartitionCount))
+        var retryDue = RetryDueMs <= now;
+        var next = (this with { NowMs = now, RetryDueMs = retryDue ? null : RetryDueMs }).Resolved(new GroupEvent.Tick(now)).StartDueWorkers();
+        return now >= LastCommitMs + CommitIntervalMs ? (next with { LastCommitMs = now }).CommitAcks(Enumerable.Range(0, PartitionCount))
+            : retryDue ? next.CommitAcks(Enumerable.Range(0, PartitionCount))
             : next;
     }
 
@@ -137,6 +152,11 @@ internal sealed record AckModel(
         if (outcome == CommitOutcome.Fenced && commit.GenerationId == Generation)
         {
             next = next with { FencedGeneration = Generation };
+        }
+
+        if (outcome == CommitOutcome.RetriableError && DirectAck)
+        {
+            next = next with { RetryDueMs = NowMs + CommitRetryBackoffMs };
         }
 
         return next.Resolved(new GroupEvent.CommitCompleted(commit.GenerationId, commit.Offsets, outcome));
@@ -168,8 +188,8 @@ internal sealed record AckModel(
             var p = next.Partitions[i];
             if (p.Worker is null && p.RestartDueMs is { } due && due <= NowMs)
             {
-                var position = p.LastAcked is { } acked ? StartPosition.At(acked + 1)
-                    : p.FirstDelivered is { } first ? StartPosition.At(first)
+                var position = p.LastAcked is { } acked ? StartPosition.At(Math.Max(acked + 1, p.Floor ?? 0))
+                    : p.Floor is { } floor ? StartPosition.At(floor)
                     : p.Assigned;
                 var worker = new WorkerId(next.NextWorkerId);
                 next = next.With(i, p with { Worker = worker, RestartDueMs = null, NextToDeliver = position.Kind == StartPositionKind.Offset ? position.Offset : 0 })

@@ -35,4 +35,22 @@ public sealed class DeadlineProperties
             }
         });
     }
+
+    [Property(MaxTest = EventGen.ScriptsPerProperty, Arbitrary = [typeof(EventGen)])]
+    public void The_next_deadline_is_never_in_the_past_after_a_step(EventScript script)
+    {
+        // A deadline at or before the machine's clock would have a host tick at once, over and over, if the tick did not
+        // clear it (a direct-ack retry dropped, a commit timer left behind while idle): whatever is due now must be done by
+        // the step that made it due.
+        var config = script.Settings.ToConfig();
+        ScriptRunner.Run(script, step =>
+        {
+            var state = step.Transition.State;
+            // At the end of time (a tick of long.MaxValue) deadlines saturate there: nothing can come after it.
+            if (state.NextDeadlineMs(config) is { } deadline && deadline <= state.NowMs && state.NowMs != long.MaxValue)
+            {
+                Assert.Fail($"after {step.Event} the next deadline {deadline} ms is not after the machine's clock {state.NowMs} ms");
+            }
+        });
+    }
 }

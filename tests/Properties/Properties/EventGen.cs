@@ -46,7 +46,7 @@ public static class EventGen
             from amount in Amount
             select (Intent)new Intent.Ack(kind, pick, amount)),
         (6, from kind in Gen.Frequency(
-                (4, Gen.Constant(TickKind.Small)), (4, Gen.Constant(TickKind.CommitInterval)), (2, Gen.Constant(TickKind.ToRestart)),
+                (4, Gen.Constant(TickKind.Small)), (4, Gen.Constant(TickKind.CommitInterval)), (2, Gen.Constant(TickKind.ToRestart)), (2, Gen.Constant(TickKind.ToDeadline)),
                 (1, Gen.Constant(TickKind.Backwards)), (1, Gen.Constant(TickKind.Far)))
             from amount in Amount
             select (Intent)new Intent.Tick(kind, amount)),
@@ -63,6 +63,9 @@ public static class EventGen
         (1, from pick in Pick
             from stopping in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
             select (Intent)new Intent.OutOfRange(pick, stopping)),
+        (2, from pick in Pick
+            from garbage in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (Intent)new Intent.Position(pick, garbage)),
         (2, from lost in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true)))
             from all in Gen.Elements(true, false)
             from mask in Gen.Choose(0, 255)

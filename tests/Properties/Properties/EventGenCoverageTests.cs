@@ -60,7 +60,15 @@ public sealed class EventGenCoverageTests(ITestOutputHelper output)
             s.Before.FencedGenerationId is { } fenced && s.Transition.Effects.OfType<GroupEffect.CommitOffsets>().Any(c => c.GenerationId > fenced)),
         ("a crashed worker restarts", s => s.Transition.Effects.OfType<GroupEffect.StartWorker>()
             .Any(w => !s.Transition.State.Partitions[w.Partition].RestartTimesMs.IsEmpty)),
-        ("an offset is reset", s => Diagnosed(s, DiagnosticKind.OffsetReset)),
+        ("a symbolic start is positioned", s => s.Event is GroupEvent.WorkerPositioned && !s.Before.Equals(s.Transition.State)),
+        ("a resolved latest is committed", s => s.Event is GroupEvent.WorkerPositioned && Emitted<GroupEffect.CommitOffsets>(s)),
+        ("a restart goes to a resolved floor", s => s.Transition.Effects.OfType<GroupEffect.StartWorker>()
+            .Any(w => !s.Transition.State.Partitions[w.Partition].RestartTimesMs.IsEmpty && s.Before.Partitions[w.Partition].RestartFloorOffset is not null &&
+                      s.Before.Partitions[w.Partition].AssignedPosition.Kind != StartPositionKind.Offset)),
+        ("an offset is out of range", s => Diagnosed(s, DiagnosticKind.OffsetOutOfRange)),
+        ("an offset reset lands", s => Diagnosed(s, DiagnosticKind.OffsetReset)),
+        // The deadline property then ticks at the retry (and just before it) after every such step.
+        ("a direct ack commit retry is scheduled", s => s.Before.CommitRetryDueMs is null && s.Transition.State.CommitRetryDueMs is not null),
         ("a partition is parked", s => Diagnosed(s, DiagnosticKind.PartitionParked)),
         ("the manager fails", s => Emitted<GroupEffect.Fail>(s)),
         ("a kept partition sees a new generation", s => s.Event is GroupEvent.AssignmentsReceived &&

@@ -26,6 +26,7 @@ internal sealed class EventResolver(GroupConfig config)
         Intent.ConfirmStop i => ConfirmStop(i.Pick, s),
         Intent.Exit i => Exit(i, s),
         Intent.OutOfRange i => OutOfRange(i, s),
+        Intent.Position i => Position(i, s),
         Intent.Revoke i => Revoke(i),
         Intent.Shutdown => new GroupEvent.ShutdownRequested(),
         Intent.StrangeWorker i => StrangeWorker(i, s),
@@ -83,6 +84,13 @@ internal sealed class EventResolver(GroupConfig config)
             return new GroupEvent.WorkerStopped(Choose(stopping, pick));
         }
 
+        // A worker started at a symbolic position says where it landed before it is handed anything, mostly.
+        if (AwaitingPosition(s) is { Count: > 0 } awaiting && pick % 5 != 0)
+        {
+            var worker = Choose(awaiting, pick);
+            return new GroupEvent.WorkerPositioned(worker, _nextDelivery.GetValueOrDefault(worker));
+        }
+
         // Otherwise one of every step that moves the protocol on, in a fixed order.
         var ackable = new List<PartitionState>();
         if (s.Phase is ManagerPhase.Active or ManagerPhase.ShuttingDown)
@@ -96,9 +104,10 @@ internal sealed class EventResolver(GroupConfig config)
             }
         }
 
-        var restartDue = s.Phase == ManagerPhase.Active ? NextRestartDue(s) : null;
+        // The next time anything is due: a restart, a commit, a commit retry.
+        var deadline = s.Phase == ManagerPhase.Active ? s.NextDeadlineMs(config) : null;
         var options = (callback is null ? 0 : 1) + stopping.Count + live.Count + ackable.Count + (_inFlight.Count > 0 ? 1 : 0) +
-                      (restartDue is null ? 0 : 1) + (s.Phase == ManagerPhase.Idle ? 1 : 0) + 1;
+                      (deadline is null ? 0 : 1) + (s.Phase == ManagerPhase.Idle ? 1 : 0) + 1;
         var k = pick % options;
         if (callback is { } answer && k-- == 0)
         {
@@ -131,7 +140,7 @@ internal sealed class EventResolver(GroupConfig config)
             return Complete(0, CommitOutcome.Success, CommitTwist.None);
         }
 
-        if (restartDue is { } due && k-- == 0)
+        if (deadline is { } due && k-- == 0)
         {
             return new GroupEvent.Tick(due);
         }
@@ -251,8 +260,30 @@ internal sealed class EventResolver(GroupConfig config)
         return new GroupEvent.WorkerExited(Target(i.Pick, i.Stopping, s) ?? DeadOrUnissued(i.Pick, s), reason);
     }
 
-    private GroupEvent OutOfRange(Intent.OutOfRange i, GroupState s) =>
-        new GroupEvent.OffsetOutOfRange(Target(i.Pick, i.Stopping, s) ?? DeadOrUnissued(i.Pick, s));
+    private GroupEvent OutOfRange(Intent.OutOfRange i, GroupState s)
+    {
+        // Where the worker would fetch next, or sometimes a position the client could not name.
+        var worker = Target(i.Pick, i.Stopping, s) ?? DeadOrUnissued(i.Pick, s);
+        return new GroupEvent.OffsetOutOfRange(worker, i.Pick % 5 == 0 ? -1_001 : _nextDelivery.GetValueOrDefault(worker));
+    }
+
+    private GroupEvent Position(Intent.Position i, GroupState s)
+    {
+        if (!i.Garbage && AwaitingPosition(s) is { Count: > 0 } awaiting)
+        {
+            var worker = Choose(awaiting, i.Pick);
+            return new GroupEvent.WorkerPositioned(worker, _nextDelivery.GetValueOrDefault(worker));
+        }
+
+        // A report nobody awaits: a worker that started at an explicit offset or reported already, a stopping or dead one,
+        // or an offset no client would name.
+        var target = Target(i.Pick, preferStopping: i.Pick % 3 == 0, s) ?? DeadOrUnissued(i.Pick, s);
+        return new GroupEvent.WorkerPositioned(target, i.Pick % 4 == 0 ? -1 - (i.Pick % 7) : _nextDelivery.GetValueOrDefault(target));
+    }
+
+    /// <summary>Live workers whose symbolic start has not been reported yet, in partition order.</summary>
+    private static List<WorkerId> AwaitingPosition(GroupState s) =>
+        [.. s.Partitions.Values.Where(p => p.Worker is not null && (p.RestartFloorOffset is null || p.Reset is not null)).Select(p => p.Worker!.Value)];
 
     private GroupEvent StrangeWorker(Intent.StrangeWorker i, GroupState s)
     {
@@ -267,7 +298,7 @@ internal sealed class EventResolver(GroupConfig config)
         {
             WorkerEventKind.Stopped => new GroupEvent.WorkerStopped(id),
             WorkerEventKind.Exited => new GroupEvent.WorkerExited(id, ExitReason.Crashed("ghost")),
-            WorkerEventKind.OutOfRange => new GroupEvent.OffsetOutOfRange(id),
+            WorkerEventKind.OutOfRange => new GroupEvent.OffsetOutOfRange(id, Mod(i.Number, 10)),
             _ => new GroupEvent.MessagesDelivered(id, 0, Mod(i.Number, 10)),
         };
     }
@@ -342,6 +373,7 @@ internal sealed class EventResolver(GroupConfig config)
             TickKind.Small => Saturating.Add(now, Mod(amount, 1_000)),
             TickKind.CommitInterval => Saturating.Add(Saturating.Add(now, config.CommitIntervalMs), Mod(amount, 10)),
             TickKind.ToRestart => NextRestartDue(s) ?? Saturating.Add(now, Mod(amount, 1_000)),
+            TickKind.ToDeadline => s.NextDeadlineMs(config) ?? Saturating.Add(now, Mod(amount, 1_000)),
             TickKind.Backwards => Saturating.Add(now, -1 - Mod(amount, 1_000)),
             _ => amount < 0 ? long.MaxValue : Saturating.Add(now, Saturating.Add(amount, 1_000_000)),
         });

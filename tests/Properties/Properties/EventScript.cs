@@ -81,6 +81,10 @@ public abstract record Intent
     /// <summary>A worker's position is out of range.</summary>
     public sealed record OutOfRange(int Pick, bool Stopping) : Intent;
 
+    /// <summary>A worker reports where its start landed: a live one awaiting that report, or (<paramref name="Garbage"/>)
+    /// one that is not, a stopping or dead one, or a negative offset.</summary>
+    public sealed record Position(int Pick, bool Garbage) : Intent;
+
     /// <summary>A revocation or loss: of everything, or of the owned partitions in <paramref name="PartitionMask"/> (bit 6
     /// adds a partition not owned, bit 7 names the first one twice).</summary>
     public sealed record Revoke(bool Lost, bool All, int PartitionMask) : Intent;
@@ -153,6 +157,9 @@ public enum TickKind
 
     /// <summary>To the earliest restart due, if any.</summary>
     ToRestart,
+
+    /// <summary>To the machine's next deadline (a commit, a commit retry or a restart), if any.</summary>
+    ToDeadline,
 
     /// <summary>Back in time.</summary>
     Backwards,

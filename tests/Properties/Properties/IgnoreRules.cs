@@ -21,10 +21,11 @@ public static class IgnoreRules
             GroupEvent.AssignmentsRevoked or GroupEvent.AssignmentsLost => false,
             GroupEvent.WorkerStopped e => !state.Workers.ContainsKey(e.Worker),
             GroupEvent.WorkerExited e => !state.Workers.ContainsKey(e.Worker),
+            GroupEvent.WorkerPositioned e => PositionIgnored(state, e),
             GroupEvent.OffsetOutOfRange e => LivePartition(state, e.Worker) is null,
             GroupEvent.MessagesDelivered e => DeliveryIgnored(state, e),
             GroupEvent.Acked e => AckIgnored(state, e),
-            GroupEvent.CommitCompleted e => !e.Offsets.IsEmpty && e.Offsets.All(o => CommitResultStale(state, e.GenerationId, o)),
+            GroupEvent.CommitCompleted e => !state.CommitsInFlight.Contains(new GroupEffect.CommitOffsets(e.GenerationId, e.Offsets)),
             GroupEvent.Tick e => e.NowMs < state.NowMs,
             GroupEvent.ShutdownRequested => state.Phase is ManagerPhase.ShuttingDown or ManagerPhase.Stopped or ManagerPhase.Failed,
             _ => throw new System.Diagnostics.UnreachableException(@event.GetType().Name),
@@ -66,9 +67,8 @@ public static class IgnoreRules
                p.LastDeliveredOffset is not { } delivered || e.Offset > delivered || e.Offset + 1 <= AckFloor(p);
     }
 
-    // A result for offsets this ownership never sent: not owned in that generation, or past anything acked or sent.
-    private static bool CommitResultStale(GroupState state, int generation, PartitionOffset offset) =>
-        !state.Partitions.TryGetValue(offset.Partition, out var p) || generation < p.OwnedSinceGeneration ||
-        generation > state.GenerationId || offset.NextOffset < 0 ||
-        offset.NextOffset > Math.Max(p.CommitSentOffset ?? -1, p.LastAckedOffset is { } acked ? acked + 1 : -1);
+    // A position counts only from the live worker, only once, only for a start that was symbolic: the partition has no
+    // floor yet, or a reset is under way.
+    private static bool PositionIgnored(GroupState state, GroupEvent.WorkerPositioned e) =>
+        LivePartition(state, e.Worker) is not { } p || e.Offset is < 0 or > MaxOffset || (p.RestartFloorOffset is not null && p.Reset is null);
 }

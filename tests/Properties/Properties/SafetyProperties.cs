@@ -44,6 +44,6 @@ public sealed class SafetyProperties
     private static readonly HashSet<DiagnosticKind> IgnoredInputKinds =
     [
         DiagnosticKind.StaleAck, DiagnosticKind.InvalidAck, DiagnosticKind.AckNotAhead, DiagnosticKind.UnknownWorker,
-        DiagnosticKind.StaleCallback, DiagnosticKind.TimeWentBackwards,
+        DiagnosticKind.StaleCallback, DiagnosticKind.TimeWentBackwards, DiagnosticKind.UnexpectedPosition,
     ];
 }

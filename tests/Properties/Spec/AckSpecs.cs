@@ -106,7 +106,7 @@ public sealed class AckSpecs
         var h = new Harness();
         h.Assign(1, ("orders", 0, 50));
         var worker = h.WorkerOf("orders", 0);
-        h.Apply(new GroupEvent.OffsetOutOfRange(worker));
+        h.Apply(new GroupEvent.OffsetOutOfRange(worker, 50));
         h.Apply(new GroupEvent.WorkerStopped(worker));
         h.Deliver("orders", 0, 0, 60);
 

@@ -34,7 +34,7 @@ public sealed class BadInputSpecs
 
         h.ApplyIgnored(new GroupEvent.WorkerStopped(stranger), DiagnosticKind.UnknownWorker);
         h.ApplyIgnored(new GroupEvent.WorkerExited(stranger, ExitReason.Crashed("?")), DiagnosticKind.UnknownWorker);
-        h.ApplyIgnored(new GroupEvent.OffsetOutOfRange(stranger), DiagnosticKind.UnknownWorker);
+        h.ApplyIgnored(new GroupEvent.OffsetOutOfRange(stranger, 0), DiagnosticKind.UnknownWorker);
         h.ApplyIgnored(new GroupEvent.MessagesDelivered(stranger, 0, 1), DiagnosticKind.UnknownWorker);
     }
 
@@ -69,15 +69,20 @@ public sealed class BadInputSpecs
     }
 
     [Fact]
-    public void Commit_result_from_a_previous_ownership_is_a_diagnostic_and_changes_nothing()
+    public void Commit_result_from_a_previous_ownership_is_a_diagnostic_and_only_settles_its_commit()
     {
         var h = RunningOrders0();
         h.Deliver("orders", 0, 0, 9);
         h.Ack("orders", 0, 1, 4);
         var sent = Assert.IsType<GroupEffect.CommitOffsets>(Assert.Single(h.Tick(5_000)));
         h.Assign(2, ("orders", 0, null));
+        var before = h.State;
 
-        h.ApplyIgnored(new GroupEvent.CommitCompleted(1, sent.Offsets, CommitOutcome.Success), DiagnosticKind.StaleCommitResult);
+        var answered = h.Apply(new GroupEvent.CommitCompleted(1, sent.Offsets, CommitOutcome.Success));
+
+        Assert.Equal(DiagnosticKind.StaleCommitResult, Assert.IsType<GroupEffect.Diagnostic>(Assert.Single(answered)).Kind);
+        Assert.Equal(before.Partitions, h.State.Partitions);
+        Assert.Equal(before with { CommitsInFlight = ValueList<GroupEffect.CommitOffsets>.Empty }, h.State);
         h.ApplyIgnored(new GroupEvent.CommitCompleted(1, ValueList.Of(new PartitionOffset(Tp("refunds", 0), 5)), CommitOutcome.Success), DiagnosticKind.StaleCommitResult);
     }
 

@@ -80,7 +80,7 @@ public sealed class CrashRestartSpecs
         h.ApplyIgnored(new GroupEvent.WorkerExited(dead, Crash), DiagnosticKind.UnknownWorker);
         h.ApplyIgnored(new GroupEvent.WorkerExited(dead, ExitReason.Normal), DiagnosticKind.UnknownWorker);
         h.ApplyIgnored(new GroupEvent.WorkerStopped(dead), DiagnosticKind.UnknownWorker);
-        h.ApplyIgnored(new GroupEvent.OffsetOutOfRange(dead), DiagnosticKind.UnknownWorker);
+        h.ApplyIgnored(new GroupEvent.OffsetOutOfRange(dead, 0), DiagnosticKind.UnknownWorker);
         h.ApplyIgnored(new GroupEvent.MessagesDelivered(dead, 0, 5), DiagnosticKind.UnknownWorker);
 
         Assert.NotEqual(dead, successor);

@@ -44,6 +44,14 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
             StartPositionKind.Latest => log.HighWatermark,
             _ => start.Position.Offset,
         };
+        if (start.Position.Kind != StartPositionKind.Offset)
+        {
+            // Resolved before the handler exists, as the Kafka host does: a handler that fails to start cannot make the
+            // restart resolve the symbolic position again. Reported before anything else of this worker (the timeline
+            // runs actions of one time in the order scheduled), not from inside the step that started it.
+            var position = new GroupEvent.WorkerPositioned(Id, _position);
+            member.AfterDelay(0, () => member.Feed(position));
+        }
         if (World.Options.UserHandler is { } user)
         {
             _handler = HostedHandler.Start(user, new HandlerContext(member.Config.Group, Partition, Generation, member.Config.HandlerInitArgs), out var failure);
@@ -117,7 +125,7 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         if (!log.InRange(_position))
         {
             // The machine answers with a stop and a restart at the reset position.
-            member.Feed(new GroupEvent.OffsetOutOfRange(Id));
+            member.Feed(new GroupEvent.OffsetOutOfRange(Id, _position));
             return;
         }
 

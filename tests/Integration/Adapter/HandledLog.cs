@@ -10,6 +10,7 @@ internal sealed class HandledLog
     private readonly Dictionary<int, List<long>> _offsets = [];
     private readonly List<int> _generations = [];
     private (int Partition, long Offset)? _crashAt;
+    private volatile bool _acksReleased;
 
     public int Count
     {
@@ -31,6 +32,12 @@ internal sealed class HandledLog
             _crashAt = (partition, offset);
         }
     }
+
+    /// <summary>Whether handlers that wait for it (<see cref="AckWhenReleasedHandler"/>) ack yet.</summary>
+    public bool AcksReleased => _acksReleased;
+
+    /// <summary>From now on, handlers that wait for it ack their batches.</summary>
+    public void ReleaseAcks() => _acksReleased = true;
 
     public void Started(HandlerContext context)
     {

@@ -9,6 +9,9 @@ internal abstract class RecordingHandler : IMessageHandler
 {
     private HandledLog? _log;
 
+    /// <summary>The log from <c>handler_init_args</c>, once <see cref="InitAsync"/> ran.</summary>
+    protected HandledLog Log => _log ?? throw new InvalidOperationException("InitAsync has not run");
+
     protected abstract HandlerResult Result { get; }
 
     protected virtual ValueTask<HandlerResult> AnswerAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Result);

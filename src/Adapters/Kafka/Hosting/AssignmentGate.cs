@@ -1,16 +1,16 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Port;
 using Elsa.Sim.Kafka.Workers;
 
 namespace Elsa.Sim.Kafka.Hosting;
 
 /// <summary>Holds the assignment callback (on the consume thread) until the group manager has decided, for every assigned
-/// partition, whether a worker starts and where: the callback returns those positions to the client, which is how
-/// <c>begin_offset</c> and the committed offsets take effect, and how workers exist before the first message arrives.</summary>
+/// partition, whether a worker starts: the callback then resolves each worker's start position and returns the offsets
+/// to the client, which is how <c>begin_offset</c> and the committed offsets take effect, and how workers exist before the
+/// first message arrives.</summary>
 internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
 {
-    private readonly Dictionary<TopicPartition, (PartitionWorker? Worker, StartPosition? Position)> _decided = [];
-    private readonly TaskCompletionSource<IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker, StartPosition? Position)>> _done =
+    private readonly Dictionary<TopicPartition, PartitionWorker?> _decided = [];
+    private readonly TaskCompletionSource<IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker)>> _done =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // A set beside the list: the machine starts the assignment's workers one by one, and each start asks Awaits.
@@ -21,7 +21,7 @@ internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
     public bool Awaits(TopicPartition partition) => _assigned.Contains(partition) && !_decided.ContainsKey(partition);
 
     /// <summary>The machine started a worker for an awaited partition (loop thread).</summary>
-    public void RecordStart(PartitionWorker worker, StartPosition position) => _decided[worker.Partition] = (worker, position);
+    public void RecordStart(PartitionWorker worker) => _decided[worker.Partition] = worker;
 
     /// <summary>Opens the gate once no awaited partition can still get a worker in this assignment (loop thread): the
     /// manager stopped being active, or the partition left the waiting phases (ignored, revoked, failed).</summary>
@@ -40,19 +40,19 @@ internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
                 return false;
             }
 
-            _decided[partition] = (null, null);
+            _decided[partition] = null;
         }
 
-        _done.TrySetResult(Partitions.Select(p => (p, _decided[p].Worker, _decided[p].Position)).ToArray());
+        _done.TrySetResult(Partitions.Select(p => (p, _decided[p])).ToArray());
         return true;
     }
 
     /// <summary>Opens the gate without workers: the host is going away.</summary>
-    public void Abandon() => _done.TrySetResult(Partitions.Select(p => (p, (PartitionWorker?)null, (StartPosition?)null)).ToArray());
+    public void Abandon() => _done.TrySetResult(Partitions.Select(p => (p, (PartitionWorker?)null)).ToArray());
 
-    /// <summary>Blocks the consume thread until the gate opens.</summary>
+    /// <summary>Blocks the consume thread until the gate opens: each partition with the worker that starts it, or null.</summary>
     /// <exception cref="TimeoutException">When the group manager did not decide within <paramref name="timeout"/>.</exception>
-    public IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker, StartPosition? Position)> Wait(TimeSpan timeout)
+    public IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker)> Wait(TimeSpan timeout)
     {
         if (!_done.Task.Wait(timeout))
         {
@@ -63,8 +63,4 @@ internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
 
         return _done.Task.Result;
     }
-
-    /// <summary>What the callback returns to the client: each partition's start, null where no worker started.</summary>
-    public static IReadOnlyList<AssignedStart> Starts(IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker, StartPosition? Position)> decided) =>
-        decided.Select(d => new AssignedStart(d.Partition, d.Worker is null ? null : d.Position)).ToArray();
 }

@@ -82,15 +82,35 @@ internal sealed class ConsumeLoop(
         }
 
         var decided = gate.Wait(rebalanceTimeout);
-        foreach (var (partition, worker, _) in decided)
+        var starts = new AssignedStart[decided.Count];
+        for (var i = 0; i < decided.Count; i++)
         {
-            if (worker is not null)
-            {
-                router.Install(partition, worker);
-            }
+            var (partition, worker) = decided[i];
+            starts[i] = new AssignedStart(partition, worker is null ? null : Position(worker));
         }
 
-        return AssignmentGate.Starts(decided);
+        return starts;
+    }
+
+    /// <summary>Resolves where a just-assigned partition's worker starts, hands it the offset, and routes the partition
+    /// to it; null (the client's choice, and no route) when the offset could not be read: the worker then ends as a crash
+    /// and its restart resolves the position again.</summary>
+    private StartPosition? Position(PartitionWorker worker)
+    {
+        long offset;
+        try
+        {
+            offset = StartPositions.Resolve(port, worker.Partition, worker.Position, requestTimeout);
+        }
+        catch (ConsumerPortException e)
+        {
+            worker.FailStart(e.Message);
+            return null;
+        }
+
+        router.Install(worker.Partition, worker);
+        worker.PositionAt(offset);
+        return StartPosition.At(offset);
     }
 
     public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions) => Revoke(partitions, lost: false);
@@ -121,6 +141,11 @@ internal sealed class ConsumeLoop(
                 try
                 {
                     message = port.Consume(_consumeWait);
+                }
+                catch (OffsetOutOfRangeException e)
+                {
+                    router.OutOfRange(e.Partition, e.Offset);
+                    continue;
                 }
                 catch (ConsumerPortException e) when (!e.IsFatal)
                 {

@@ -233,7 +233,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
         }
         else
         {
-            Post(new HostItem.Report(DiagnosticKind.InvalidAck, $"ack map ignored: {string.Join("; ", problems)}"));
+            Post(new HostItem.Report(new GroupEffect.Diagnostic(DiagnosticKind.InvalidAck, $"ack map ignored: {string.Join("; ", problems)}")));
         }
     }
 
@@ -269,7 +269,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
             // Not running: a report still reaches its subscribers; an ack has nobody to go to, as in Elsa.
             if (item is HostItem.Report report)
             {
-                RaiseDiagnostic(report.Kind, report.Detail);
+                RaiseDiagnostic(report.Diagnostic);
             }
         }
     }
@@ -360,11 +360,11 @@ public sealed class ElsaConsumer : IAsyncDisposable
         }
     }
 
-    private void RaiseDiagnostic(DiagnosticKind kind, string detail)
+    private void RaiseDiagnostic(GroupEffect.Diagnostic diagnostic)
     {
         try
         {
-            DiagnosticReported?.Invoke(this, new ElsaDiagnosticEventArgs(kind, detail));
+            DiagnosticReported?.Invoke(this, new ElsaDiagnosticEventArgs(diagnostic));
         }
 #pragma warning disable CA1031 // A subscriber's exception must not break the group manager's loop.
         catch (Exception e)

@@ -2,16 +2,19 @@ using Elsa.Sim.Core;
 
 namespace Elsa.Sim.Kafka.Hosting;
 
-/// <summary>Something from outside was wrong or out of date and was ignored (a stale or malformed ack, a late worker
-/// message, a failed commit that will be retried …): the group manager's <see cref="GroupEffect.Diagnostic"/>, or the
-/// host's own for a malformed ack map.</summary>
-public sealed class ElsaDiagnosticEventArgs(DiagnosticKind kind, string detail) : EventArgs
+/// <summary>Something a user or operator should know (a stale or malformed ack, a late worker message, a failed commit
+/// that will be retried, a worker crash, an offset reset …): the group manager's <see cref="GroupEffect.Diagnostic"/>, or
+/// the host's own for a malformed ack map.</summary>
+public sealed class ElsaDiagnosticEventArgs(GroupEffect.Diagnostic diagnostic) : EventArgs
 {
-    /// <summary>What kind of diagnostic.</summary>
-    public DiagnosticKind Kind { get; } = kind;
+    /// <summary>The diagnostic with its facts (partitions, generation, worker, offset, skipped offsets), for code.</summary>
+    public GroupEffect.Diagnostic Diagnostic { get; } = diagnostic ?? throw new ArgumentNullException(nameof(diagnostic));
 
-    /// <summary>What exactly, naming the partition, generation and worker concerned.</summary>
-    public string Detail { get; } = detail;
+    /// <summary>What kind of diagnostic.</summary>
+    public DiagnosticKind Kind => Diagnostic.Kind;
+
+    /// <summary>What exactly, for people, naming the partition, generation and worker concerned.</summary>
+    public string Detail => Diagnostic.Detail;
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind}: {Detail}";

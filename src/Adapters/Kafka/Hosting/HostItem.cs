@@ -22,5 +22,5 @@ internal abstract record HostItem
     public sealed record Revocation(GroupEvent Value, RevocationGate Gate) : HostItem;
 
     /// <summary>A diagnostic the host itself found (a malformed ack map), reported in order with the machine's.</summary>
-    public sealed record Report(DiagnosticKind Kind, string Detail) : HostItem;
+    public sealed record Report(GroupEffect.Diagnostic Diagnostic) : HostItem;
 }

@@ -34,7 +34,7 @@ internal sealed class ManagerLoop : IDisposable
     private readonly long _startTimestamp;
     private readonly ILogger _logger;
     private readonly KafkaMetrics _metrics;
-    private readonly Action<DiagnosticKind, string> _onDiagnostic;
+    private readonly Action<GroupEffect.Diagnostic> _onDiagnostic;
     private readonly Action<string> _onFail;
     private readonly AsyncQueue<HostItem> _inbox = new();
     private readonly DeadlineTimer _timer;
@@ -52,7 +52,7 @@ internal sealed class ManagerLoop : IDisposable
     private GroupState _published = GroupState.Initial;
 
     public ManagerLoop(IGroupMachine machine, WorkerEnvironment env, Committer committer, TimeProvider time, ILogger logger,
-        KafkaMetrics metrics, Action<DiagnosticKind, string> onDiagnostic, Action<string> onFail)
+        KafkaMetrics metrics, Action<GroupEffect.Diagnostic> onDiagnostic, Action<string> onFail)
     {
         _machine = machine;
         _env = env;
@@ -164,7 +164,7 @@ internal sealed class ManagerLoop : IDisposable
                 Step(revocation.Value);
                 break;
             case HostItem.Report report:
-                Report(report.Kind, report.Detail);
+                Report(report.Diagnostic);
                 break;
             default:
                 throw new InvalidOperationException($"unknown host item {item}");
@@ -251,7 +251,7 @@ internal sealed class ManagerLoop : IDisposable
                 _ = CompleteShutdownAsync(_committer.Barrier());
                 break;
             case GroupEffect.Diagnostic diagnostic:
-                Report(diagnostic.Kind, diagnostic.Detail);
+                Report(diagnostic);
                 break;
             case GroupEffect.Fail fail:
                 _onFail(fail.Reason);
@@ -263,19 +263,17 @@ internal sealed class ManagerLoop : IDisposable
 
     private void StartWorker(GroupEffect.StartWorker start)
     {
-        var worker = new PartitionWorker(_env, start.Worker, start.Partition, start.GenerationId);
+        var worker = new PartitionWorker(_env, start.Worker, start.Partition, start.GenerationId, start.Position);
         _workers[start.Worker] = worker;
-        if (_assignment is { } gate && gate.Awaits(start.Partition))
+        var assigned = _assignment is { } gate && gate.Awaits(start.Partition);
+        if (assigned)
         {
-            // Just assigned: the assignment callback hands the position to the client, which starts fetching there.
-            gate.RecordStart(worker, start.Position);
-            worker.Start(seekTo: null);
+            // Just assigned: the assignment callback resolves the position and hands it to the client, which fetches there.
+            _assignment!.RecordStart(worker);
         }
-        else
-        {
-            // A restart within the assignment: the worker seeks.
-            worker.Start(seekTo: start.Position);
-        }
+
+        // Otherwise a restart within the assignment: the worker resolves its position and seeks.
+        worker.Start(assigned);
     }
 
     /// <summary>An accepted ack (the handler's own, or a later <c>Ack</c> call after <c>no_ack</c>) frees the partition's
@@ -360,18 +358,19 @@ internal sealed class ManagerLoop : IDisposable
         _shutdownCompleted.TrySetResult();
     }
 
-    private void Report(DiagnosticKind kind, string detail)
+    private void Report(GroupEffect.Diagnostic diagnostic)
     {
-        _metrics.Diagnostic(kind);
-        _logger.Diagnostic(LevelOf(kind), kind, detail);
-        _onDiagnostic(kind, detail);
+        _metrics.Diagnostic(diagnostic);
+        _logger.Diagnostic(LevelOf(diagnostic.Kind), diagnostic.Kind, diagnostic.Detail);
+        _onDiagnostic(diagnostic);
     }
 
     private static LogLevel LevelOf(DiagnosticKind kind) => kind switch
     {
         DiagnosticKind.PartitionParked => LogLevel.Error,
         DiagnosticKind.StaleAck or DiagnosticKind.InvalidAck or DiagnosticKind.CommitRetry or DiagnosticKind.CommitFenced
-            or DiagnosticKind.WorkerCrashed or DiagnosticKind.OffsetReset or DiagnosticKind.InvalidAssignment
+            or DiagnosticKind.WorkerCrashed or DiagnosticKind.OffsetOutOfRange or DiagnosticKind.OffsetReset or DiagnosticKind.InvalidAssignment
+            or DiagnosticKind.UnexpectedPosition
             or DiagnosticKind.UnknownPartition or DiagnosticKind.TimeWentBackwards => LogLevel.Warning,
         _ => LogLevel.Debug,
     };

@@ -36,7 +36,9 @@ internal static class ConfluentConfig
         properties["enable.auto.commit"] = "false";
         properties["enable.auto.offset.store"] = "false";
         properties["enable.partition.eof"] = "false";
-        properties["auto.offset.reset"] = config.OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? "earliest" : "latest";
+        // librdkafka must never move a position silently: an out-of-range position comes back as an error, and the group
+        // manager applies offset_reset_policy, with a diagnostic that counts what the reset skipped (docs/kafka.md).
+        properties["auto.offset.reset"] = "error";
         properties["partition.assignment.strategy"] = options.AssignmentStrategy switch
         {
             AssignmentStrategy.Range => "range",

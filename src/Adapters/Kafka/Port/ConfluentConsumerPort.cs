@@ -14,10 +14,22 @@ namespace Elsa.Sim.Kafka.Port;
 /// <summary><see cref="IKafkaConsumerPort"/> over a Confluent.Kafka <see cref="IConsumer{TKey,TValue}"/> of raw bytes,
 /// configured from <see cref="ElsaConsumerOptions"/> (auto commit and auto offset store off; see docs/kafka.md for every
 /// property). librdkafka is thread-safe, so the methods the port contract allows from any thread call straight through.</summary>
+/// <remarks>Offset resets: <c>auto.offset.reset</c> is <c>error</c>, so librdkafka never moves a position by itself; an
+/// out-of-range fetch surfaces as <see cref="OffsetOutOfRangeException"/> and the group manager applies
+/// <c>offset_reset_policy</c>. librdkafka then stops fetching the partition and refuses a seek on it
+/// (<c>Local_State</c>), so the next <see cref="Seek"/> of such a partition assigns it again at the new offset:
+/// incrementally under the cooperative protocol; under the eager one with a new assignment of every partition, each at
+/// the position this port last handed out (its own mirror of the application position, updated by every assignment,
+/// seek and consumed message), so nothing is fetched twice or skipped.</remarks>
 public sealed class ConfluentConsumerPort : IKafkaConsumerPort
 {
     private readonly IConsumer<byte[], byte[]> _consumer;
     private readonly ILogger _logger;
+    private readonly bool _cooperative;
+
+    // Consume thread only (Consume, Seek, and the rebalance callbacks inside Consume and Close).
+    private readonly Dictionary<CoreTopicPartition, long> _positions = [];
+    private readonly HashSet<CoreTopicPartition> _stoppedOutOfRange = [];
     private IRebalanceListener? _listener;
 
     /// <summary>Builds the consumer; it joins the group on <see cref="Subscribe"/>.</summary>
@@ -26,11 +38,12 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     {
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger ?? NullLogger.Instance;
+        _cooperative = options.AssignmentStrategy == AssignmentStrategy.CooperativeSticky;
         _consumer = new ConsumerBuilder<byte[], byte[]>(ConfluentConfig.Build(options))
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             // The Action forms: Confluent then unassigns by itself, and they are the only forms the cooperative protocol allows.
-            .SetPartitionsRevokedHandler((_, partitions) => Listener.OnPartitionsRevoked(ToCore(partitions)))
-            .SetPartitionsLostHandler((_, partitions) => Listener.OnPartitionsLost(ToCore(partitions)))
+            .SetPartitionsRevokedHandler((_, partitions) => Listener.OnPartitionsRevoked(Forget(partitions)))
+            .SetPartitionsLostHandler((_, partitions) => Listener.OnPartitionsLost(Forget(partitions)))
             .SetErrorHandler((_, error) => _logger.KafkaError(error.Code.ToString(), error.Reason, error.IsFatal))
             .SetLogHandler((_, message) => _logger.Librdkafka(LevelOf(message.Level), message.Facility, message.Message))
             .Build();
@@ -61,6 +74,13 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
             // An exception from our own rebalance listener: the host gave up on a rebalance, and says why.
             throw new ConsumerPortException($"a rebalance callback failed: {listener.Message}", isFatal: true, listener);
         }
+        catch (ConsumeException e) when (e.Error.Code == ErrorCode.Local_AutoOffsetReset && e.ConsumerRecord is { } refused)
+        {
+            // auto.offset.reset=error: librdkafka stopped fetching the partition and says where it was.
+            var partition = new CoreTopicPartition(refused.Topic, refused.Partition.Value);
+            _stoppedOutOfRange.Add(partition);
+            throw new OffsetOutOfRangeException(partition, refused.Offset.Value, e);
+        }
         catch (ConsumeException e)
         {
             throw new ConsumerPortException($"consume failed: {e.Error.Code}: {e.Error.Reason}", e.Error.IsFatal, e);
@@ -76,8 +96,10 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
         }
 
         var message = result.Message;
+        var fetched = new CoreTopicPartition(result.Topic, result.Partition.Value);
+        _positions[fetched] = result.Offset.Value + 1;
         return new FetchedMessage(
-            new CoreTopicPartition(result.Topic, result.Partition.Value),
+            fetched,
             result.Offset.Value,
             message.Timestamp.UnixTimestampMs,
             message.Key ?? ReadOnlyMemory<byte>.Empty,
@@ -138,12 +160,40 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     {
         try
         {
-            _consumer.Seek(new TopicPartitionOffset(ToKafka(partition), new Offset(offset)));
+            if (_stoppedOutOfRange.Remove(partition))
+            {
+                AssignAgain(partition, offset);
+            }
+            else
+            {
+                _consumer.Seek(new TopicPartitionOffset(ToKafka(partition), new Offset(offset)));
+            }
         }
         catch (KafkaException e)
         {
             throw new ConsumerPortException($"seek of {partition} to {offset} failed: {e.Error.Code}: {e.Error.Reason}", e.Error.IsFatal, e);
         }
+
+        _positions[partition] = offset;
+    }
+
+    /// <summary>Restarts fetching a partition librdkafka stopped after an out-of-range error, where a seek is refused.</summary>
+    private void AssignAgain(CoreTopicPartition partition, long offset)
+    {
+        if (_cooperative)
+        {
+            _consumer.IncrementalUnassign([ToKafka(partition)]);
+            _consumer.IncrementalAssign([new TopicPartitionOffset(ToKafka(partition), new Offset(offset))]);
+            return;
+        }
+
+        // Eager: only a whole new assignment is allowed. Every other partition goes on from where this port last left it.
+        _consumer.Assign(_consumer.Assignment.Select(tp =>
+        {
+            var core = ToCore(tp);
+            var at = core == partition ? offset : _positions.TryGetValue(core, out var position) ? position : Offset.Unset.Value;
+            return new TopicPartitionOffset(tp, new Offset(at));
+        }).ToArray());
     }
 
     /// <inheritdoc />
@@ -199,7 +249,33 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
     {
         var starts = Listener.OnPartitionsAssigned(partitions.Select(ToCore).ToArray());
+        foreach (var start in starts)
+        {
+            _stoppedOutOfRange.Remove(start.Partition);
+            if (start.Position is { Kind: CoreStartPositionKind.Offset } at)
+            {
+                _positions[start.Partition] = at.Offset;
+            }
+            else
+            {
+                _positions.Remove(start.Partition);
+            }
+        }
+
         return starts.Select(s => new TopicPartitionOffset(ToKafka(s.Partition), ToOffset(s.Position))).ToArray();
+    }
+
+    /// <summary>Partitions leave: their positions and out-of-range marks go with them.</summary>
+    private CoreTopicPartition[] Forget(List<TopicPartitionOffset> partitions)
+    {
+        var leaving = ToCore(partitions);
+        foreach (var partition in leaving)
+        {
+            _positions.Remove(partition);
+            _stoppedOutOfRange.Remove(partition);
+        }
+
+        return leaving;
     }
 
     private void PauseOrResume(IReadOnlyList<CoreTopicPartition> partitions, bool pause)

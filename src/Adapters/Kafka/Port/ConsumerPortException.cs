@@ -2,7 +2,7 @@ namespace Elsa.Sim.Kafka.Port;
 
 /// <summary>The Kafka client reported an error. <see cref="IsFatal"/> says whether the consumer can go on: a fatal error
 /// ends the host, any other is logged and consumption continues.</summary>
-public sealed class ConsumerPortException : Exception
+public class ConsumerPortException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ConsumerPortException(string message, bool isFatal, Exception? innerException = null)

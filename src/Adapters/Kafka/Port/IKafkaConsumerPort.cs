@@ -21,6 +21,8 @@ public interface IKafkaConsumerPort : IDisposable
 
     /// <summary>Waits up to <paramref name="timeout"/> for the next message; null when none came. Rebalance callbacks run
     /// inside this call, on the calling thread.</summary>
+    /// <exception cref="OffsetOutOfRangeException">When a partition's fetch position is outside its log: the client never
+    /// resets it by itself, and fetches that partition again only after the next <see cref="Seek"/>.</exception>
     /// <exception cref="ConsumerPortException">When the client reports an error.</exception>
     FetchedMessage? Consume(TimeSpan timeout);
 
@@ -34,7 +36,8 @@ public interface IKafkaConsumerPort : IDisposable
     CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets);
 
     /// <summary>Moves an assigned partition's fetch position to <paramref name="offset"/>; messages fetched before are
-    /// never returned by a later <see cref="Consume"/>.</summary>
+    /// never returned by a later <see cref="Consume"/>. A partition stopped by an <see cref="OffsetOutOfRangeException"/>
+    /// fetches again from there.</summary>
     /// <exception cref="ConsumerPortException">When the partition is not assigned or the seek failed.</exception>
     void Seek(TopicPartition partition, long offset);
 

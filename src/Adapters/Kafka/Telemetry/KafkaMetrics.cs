@@ -20,6 +20,8 @@ internal sealed class KafkaMetrics : IDisposable
     private readonly Counter<long> _rebalances;
     private readonly Counter<long> _restarts;
     private readonly Counter<long> _diagnostics;
+    private readonly Counter<long> _offsetResets;
+    private readonly Counter<long> _offsetsSkipped;
 
     /// <param name="meterFactory">The DI meter factory, or null for a meter of this instance's own.</param>
     /// <param name="group">The consumer group, for the tag.</param>
@@ -35,6 +37,9 @@ internal sealed class KafkaMetrics : IDisposable
         _rebalances = _meter.CreateCounter<long>("elsa.consumer.rebalances", "{rebalance}", "Rebalance callbacks, by kind (assigned, revoked, lost).");
         _restarts = _meter.CreateCounter<long>("elsa.consumer.worker.restarts", "{restart}", "Workers that crashed and are restarted.");
         _diagnostics = _meter.CreateCounter<long>("elsa.consumer.diagnostics", "{diagnostic}", "Diagnostics from the group manager, by kind.");
+        _offsetResets = _meter.CreateCounter<long>("elsa.consumer.offset_resets", "{reset}", "Out-of-range positions reset per offset_reset_policy, once each reset landed.");
+        _offsetsSkipped = _meter.CreateCounter<long>("elsa.consumer.offset_resets.skipped", "{offset}",
+            "Offsets an offset reset skipped: from the position that was out of range to where the reset landed.");
         var groupTag = _group;
         _meter.CreateObservableGauge("elsa.consumer.lag", () => Observe(lag, groupTag), "{message}",
             "Messages between a partition's committed offset and its high watermark, per owned partition.");
@@ -46,16 +51,20 @@ internal sealed class KafkaMetrics : IDisposable
 
     public void Rebalance(string kind) => _rebalances.Add(1, _group, new("kind", kind));
 
-    public void Diagnostic(DiagnosticKind kind)
+    public void Diagnostic(GroupEffect.Diagnostic diagnostic)
     {
-        _diagnostics.Add(1, _group, new("kind", kind.ToString()));
-        switch (kind)
+        _diagnostics.Add(1, _group, new("kind", diagnostic.Kind.ToString()));
+        switch (diagnostic.Kind)
         {
             case DiagnosticKind.StaleAck:
                 _staleAcks.Add(1, _group);
                 break;
             case DiagnosticKind.WorkerCrashed:
                 _restarts.Add(1, _group);
+                break;
+            case DiagnosticKind.OffsetReset:
+                _offsetResets.Add(1, _group);
+                _offsetsSkipped.Add(diagnostic.SkippedOffsets ?? 0, _group);
                 break;
             default:
                 break;

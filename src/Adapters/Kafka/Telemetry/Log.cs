@@ -45,10 +45,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Commit for local generation {GenerationId} threw; reported as retriable")]
     public static partial void CommitThrew(this ILogger logger, Exception exception, int generationId);
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Worker {Worker} of {Partition} crashed")]
-    public static partial void WorkerCrashed(this ILogger logger, Exception exception, WorkerId worker, TopicPartition partition);
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Worker {Worker} of {Partition} crashed: {Cause}")]
+    public static partial void WorkerCrashed(this ILogger logger, Exception exception, WorkerId worker, TopicPartition partition, string cause);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Worker {Worker} of {Partition} could not start at {Position}: {Reason}")]
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Worker {Worker} of {Partition} could not be positioned at {Position}: {Reason}")]
     public static partial void WorkerStartFailed(this ILogger logger, WorkerId worker, TopicPartition partition, string position, string reason);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Disposing the handler of worker {Worker} failed")]

@@ -118,6 +118,20 @@ internal sealed class FetchRouter(IKafkaConsumerPort port)
         }
     }
 
+    /// <summary>The client stopped fetching <paramref name="partition"/> because its position <paramref name="offset"/> is
+    /// out of range (consume thread): its live worker, if any, tells the group manager, which resets it. Without one, the
+    /// partition stays stopped until a worker's seek.</summary>
+    public void OutOfRange(TopicPartition partition, long offset)
+    {
+        PartitionWorker? worker;
+        lock (_gate)
+        {
+            _routes.TryGetValue(partition, out worker);
+        }
+
+        worker?.OutOfRange(offset);
+    }
+
     /// <summary>Forgets partitions leaving this member (consume thread, inside the revoke or lost callback, while they are
     /// still assigned): resumes them, because librdkafka keeps an application's pause across a later reassignment.</summary>
     public void Release(IReadOnlyList<TopicPartition> partitions)

@@ -10,5 +10,7 @@ internal sealed class ServiceProviderHandlerFactory(IServiceProvider services, T
     // Compiled once: a worker starts per partition and per restart.
     private readonly ObjectFactory _factory = ActivatorUtilities.CreateFactory(handlerType, Type.EmptyTypes);
 
+    public Type HandlerType => handlerType;
+
     public IMessageHandler Create() => (IMessageHandler)_factory(services, null);
 }

@@ -47,7 +47,10 @@ internal sealed class ShapeOptions
         HelpName = "eager|cooperative",
     };
 
-    private IEnumerable<Option> All => [Members, Topics, Partitions, DurationMs, Faults, Protocol];
+    /// <summary>The consumer settings a run pins instead of drawing them per seed.</summary>
+    public PinOptions Pins { get; } = new();
+
+    private IEnumerable<Option> All => [Members, Topics, Partitions, DurationMs, Faults, Protocol, .. Pins.All];
 
     /// <summary>Adds every shape option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -75,6 +78,7 @@ internal sealed class ShapeOptions
             FaultWindowMs = parse.GetValue(DurationMs),
             Faults = faults ?? SimulationOptions.AllFaults,
             Protocol = ReadProtocol(parse.GetValue(Protocol), problems),
+            Pins = Pins.Read(parse, problems),
         };
         foreach (var problem in options.Validate())
         {

@@ -16,6 +16,7 @@ internal static class Banner
             $"members={options.Members} topics={options.Topics} partitions_per_topic={options.PartitionsPerTopic} " +
             $"fault_window_ms={options.FaultWindowMs} quiet_window_ms={options.QuietWindowMs} " +
             $"protocol={options.Protocol?.ToString().ToLowerInvariant() ?? "per-seed"} version={TraceHeader.LibraryVersion}");
+        console.WriteLine($"{PinOptions.Describe(options.Pins)}");
         console.WriteLine($"faults={FaultNames.Describe(options.Faults)} plan={faultPlan}");
     }
 }

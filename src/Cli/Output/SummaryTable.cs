@@ -33,6 +33,8 @@ internal static class SummaryTable
         Row(table, "messages duplicated", Format.Count(totals.Duplicates));
         Row(table, "messages lost", Format.Count(totals.Lost));
         Row(table, "messages expired (retention)", Format.Count(totals.Expired));
+        Row(table, "messages skipped by offset resets", Format.Count(totals.SkippedByReset));
+        Row(table, "partitions left parked (policy)", Format.Count(totals.PartitionsParked));
         Row(table, "member failures", Format.Count(totals.MemberFailures));
         table.AddEmptyRow();
 
@@ -44,6 +46,12 @@ internal static class SummaryTable
         foreach (var (kind, seeds) in result.ViolationsByKind)
         {
             Row(table, $"violation {kind}", Format.Count(seeds, "seed"));
+        }
+
+        table.AddEmptyRow();
+        foreach (var (setting, seeds) in totals.SettingsDrawn)
+        {
+            Row(table, $"drawn {setting}", Format.Count(seeds, "seed"));
         }
 
         table.AddEmptyRow();

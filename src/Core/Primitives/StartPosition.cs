@@ -30,6 +30,34 @@ public readonly record struct StartPosition
         return new StartPosition(StartPositionKind.Offset, offset);
     }
 
+    /// <summary>Reads a position as <see cref="ToString"/> writes it: <c>earliest</c>, <c>latest</c> (any case), or an
+    /// offset of 0 or more.</summary>
+    /// <returns>False, with <paramref name="position"/> at its default, when <paramref name="text"/> is none of those.</returns>
+    public static bool TryParse(string? text, out StartPosition position)
+    {
+        var trimmed = text?.Trim();
+        if (string.Equals(trimmed, "earliest", StringComparison.OrdinalIgnoreCase))
+        {
+            position = Earliest;
+            return true;
+        }
+
+        if (string.Equals(trimmed, "latest", StringComparison.OrdinalIgnoreCase))
+        {
+            position = Latest;
+            return true;
+        }
+
+        if (long.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset))
+        {
+            position = At(offset);
+            return true;
+        }
+
+        position = default;
+        return false;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {

@@ -21,6 +21,8 @@ public sealed class PlantedBugTests(ITestOutputHelper output)
         [nameof(DropsAcksDuringRevocation)] = c => new DropsAcksDuringRevocation(c),
         [nameof(CommitsAfterLoss)] = c => new CommitsAfterLoss(c),
         [nameof(SkipsPastAckGap)] = c => new SkipsPastAckGap(c),
+        [nameof(RestartsAtSymbolicStart)] = c => new RestartsAtSymbolicStart(c),
+        [nameof(ResetPositionDoesNotStick)] = c => new ResetPositionDoesNotStick(c),
     };
 
     public static TheoryData<string> BugNames => [.. Bugs.Keys];

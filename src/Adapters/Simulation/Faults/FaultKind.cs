@@ -32,7 +32,8 @@ public enum FaultKind
     /// <summary>The group coordinator moves: requests fail with retriable errors for a while.</summary>
     CoordinatorMove,
 
-    /// <summary>Retention deletes the head of a partition's log, so consumers behind it fetch out of range.</summary>
+    /// <summary>Retention deletes the head of the log of the partition furthest behind its high watermark, so a consumer
+    /// behind it fetches out of range.</summary>
     FetchOutOfRange,
 
     /// <summary>Acks from a member's workers reach its manager late.</summary>
@@ -50,4 +51,8 @@ public enum FaultKind
     /// <summary>A handler acks an offset past the end of the log, which no worker can have been given (a bug in user
     /// code); a correct manager ignores it.</summary>
     AckBeyondDelivered,
+
+    /// <summary>A member's handlers throw on half their batches for a while, as they do while a dependency is down: crash
+    /// loops, restart budgets, and crashes during recovery (just after a restart or an offset reset).</summary>
+    HandlerOutage,
 }

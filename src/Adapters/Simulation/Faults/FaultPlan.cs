@@ -52,6 +52,7 @@ public sealed record FaultPlan(IReadOnlyList<FaultKind> Enabled, IReadOnlyList<F
         FaultKind.CoordinatorMove => rng.Between(200, 5_000),
         FaultKind.FetchOutOfRange => rng.Between(100, 1_000),
         FaultKind.AckDelay or FaultKind.AckDuplicate or FaultKind.AckReorder or FaultKind.CallbackDelay => rng.Between(500, 10_000),
+        FaultKind.HandlerOutage => rng.Between(500, 5_000),
         FaultKind.AckBeyondDelivered => rng.Between(1, 5),
         _ => 0,
     };

@@ -179,7 +179,7 @@ internal sealed class SimMember : ICoordinatorClient, IIncarnated
             case GroupEvent.AssignmentsReceived e:
                 foreach (var (tp, committed) in e.Assignments)
                 {
-                    _epochs[tp] = new OwnershipEpoch(e.GenerationId, committed ?? _world.Broker(tp).LogStart);
+                    _epochs[tp] = new OwnershipEpoch(e.GenerationId, committed);
                     _lost.Remove(tp);
                     _world.History(tp).LastCauseMs = _world.Timeline.NowMs;
                 }
@@ -291,10 +291,23 @@ internal sealed class SimMember : ICoordinatorClient, IIncarnated
             return;
         }
 
+        if (!epoch.Positioned)
+        {
+            // The ownership's first worker, with nothing committed: where begin_offset puts it, by the simulator's own
+            // reading of the log, whatever the machine said. The group's reading is anchored there again: nothing made an
+            // earlier start durable.
+            var begin = _world.ResolveBegin(start.Partition);
+            epoch.Position(begin);
+            _world.History(start.Partition).Anchor = begin;
+        }
+
         var worker = new SimWorker(this, start, epoch);
         _workers[start.Worker] = worker;
         worker.Start();
     }
+
+    /// <summary>This member's current ownership of <paramref name="tp"/>, if it has one.</summary>
+    public OwnershipEpoch? EpochOf(TopicPartition tp) => _epochs.GetValueOrDefault(tp);
 
     /// <summary>A worker's message to its manager (an ack, a stop, an exit): one FIFO channel, as an Erlang mailbox or a
     /// channel would be, unless an ack fault bends it.</summary>
@@ -629,14 +642,19 @@ internal sealed class SimMember : ICoordinatorClient, IIncarnated
         return true;
     }
 
+    /// <summary>Whether the handler of <paramref name="tp"/> throws on this batch: an armed exception, or half the batches
+    /// during a handler outage.</summary>
     public bool TakeHandlerException(TopicPartition tp)
     {
-        if (!_armedHandlerException.Remove(tp))
+        if (_armedHandlerException.Remove(tp))
+        {
+            _world.Stats.CountFault(FaultKind.HandlerException);
+        }
+        else if (!(InWindow(FaultKind.HandlerOutage) && _rng.Chance(0.5)))
         {
             return false;
         }
 
-        _world.Stats.CountFault(FaultKind.HandlerException);
         _world.Note("fault", $"member {Index}: the handler of {tp} throws");
         _world.History(tp).LastCauseMs = _world.Timeline.NowMs;
         return true;

@@ -10,6 +10,9 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
 {
     private const int MaxBatch = 100;
 
+    // What one simulated message weighs against prefetch_bytes.
+    private const long MessageBytes = 100;
+
     // Further than any simulated log grows, so a delayed bogus ack can never land on a delivered offset.
     private const long AckBeyondDistance = 1_000_000_000;
 
@@ -17,6 +20,8 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
     private bool _busy;
     private bool _stopRequested;
     private long _position;
+    private long _windowFrom;
+    private bool _waitingForWindow;
     private int _batches;
     private long _lastAckAtMs;
     private HostedHandler? _handler;
@@ -44,6 +49,26 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
             StartPositionKind.Latest => log.HighWatermark,
             _ => start.Position.Offset,
         };
+        _windowFrom = _position;
+        if (Epoch.OutOfRangeAt is { } refused)
+        {
+            // The restart after an offset reset: what the policy skips, by the simulator's own reading of the log, is
+            // excused; a worker landing further on skips the rest for real.
+            Epoch.OutOfRangeAt = null;
+            var target = World.ResolveReset(Partition);
+            Epoch.Excuse(refused, target);
+            World.History(Partition).SkippedByReset(refused, target);
+            if (target < Epoch.BaseOffset)
+            {
+                Epoch.Rebase(target);
+            }
+
+            if (World.History(Partition).Anchor is { } anchor && target < anchor)
+            {
+                World.History(Partition).Anchor = target;
+            }
+        }
+
         if (start.Position.Kind != StartPositionKind.Offset)
         {
             // Resolved before the handler exists, as the Kafka host does: a handler that fails to start cannot make the
@@ -96,6 +121,7 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
 
         Alive = false;
         _handler?.End();
+        Epoch.RecordCrash(World.Timeline.NowMs);
         member.Forget(this);
         member.FromWorker(new GroupEvent.WorkerExited(Id, ExitReason.Crashed(reason)));
     }
@@ -125,7 +151,16 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         if (!log.InRange(_position))
         {
             // The machine answers with a stop and a restart at the reset position.
+            Epoch.OutOfRangeAt = _position;
             member.Feed(new GroupEvent.OffsetOutOfRange(Id, _position));
+            return;
+        }
+
+        if (WindowFull)
+        {
+            // brod's back-pressure: no fetching while more than prefetch_count messages and prefetch_bytes bytes are
+            // unacknowledged. An ack that brings the window back within bounds fetches again.
+            _waitingForWindow = true;
             return;
         }
 
@@ -184,6 +219,10 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         if (outcome.Result?.AckedOffset(last) is { } acked)
         {
             SendAck(acked);
+        }
+        else if (outcome.Result?.Kind == HandlerResultKind.Continue)
+        {
+            ReleaseWindow(last);
         }
         else if (_handler is null)
         {
@@ -265,7 +304,9 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
                 SendAck(last);
                 break;
             case AckStyle.Partial:
-                SendAck(caughtUp || first == last || _rng.Chance(0.5) ? last : first + _rng.Between(0, last - first - 1));
+                // Never leaves a full window behind a partial ack: nothing more would come to ack the rest.
+                var partial = first + _rng.Between(0, Math.Max(0, last - first - 1));
+                SendAck(caughtUp || first == last || _rng.Chance(0.5) || Stalls(partial) ? last : partial);
                 break;
             case AckStyle.Later:
                 // In order: each later ack goes out no earlier than the previous one.
@@ -277,6 +318,11 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
                 {
                     SendAck(last);
                 }
+                else
+                {
+                    // brod's continue: not acked, but no longer holding the window.
+                    ReleaseWindow(last);
+                }
 
                 break;
             default:
@@ -284,7 +330,34 @@ internal sealed class SimWorker(SimMember member, GroupEffect.StartWorker start,
         }
     }
 
-    private void SendAck(long offset) => member.FromWorker(new GroupEvent.Acked(Partition.Topic, Partition.Partition, Generation, offset));
+    private void SendAck(long offset)
+    {
+        ReleaseWindow(offset);
+        member.FromWorker(new GroupEvent.Acked(Partition.Topic, Partition.Partition, Generation, offset));
+    }
+
+    private bool WindowFull => Full(_position - _windowFrom);
+
+    /// <summary>Whether acking only up to <paramref name="ack"/> would leave the window full.</summary>
+    private bool Stalls(long ack) => Full(_position - Math.Max(_windowFrom, ack + 1));
+
+    private bool Full(long held)
+    {
+        var config = member.Config.Config;
+        return held > config.PrefetchCount && held * MessageBytes > config.PrefetchBytes;
+    }
+
+    /// <summary>Frees the window up to <paramref name="offset"/>, never past what this worker was handed (an ack past the
+    /// batch frees nothing more), and fetches again when that ends a wait.</summary>
+    private void ReleaseWindow(long offset)
+    {
+        _windowFrom = Math.Max(_windowFrom, Math.Min(offset, _position - 1) + 1);
+        if (_waitingForWindow && Alive && !WindowFull)
+        {
+            _waitingForWindow = false;
+            member.AfterDelay(_rng.Between(0, 2), Fetch);
+        }
+    }
 
     /// <summary>What became of a batch: the offsets handled up to, the handler's result when it returned one, and the
     /// failure when it threw.</summary>

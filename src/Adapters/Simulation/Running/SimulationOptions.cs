@@ -30,6 +30,9 @@ public sealed record SimulationOptions
     /// <summary>The rebalance protocol, or null to draw one per seed. Default null.</summary>
     public RebalanceProtocol? Protocol { get; init; }
 
+    /// <summary>The consumer configuration to fix instead of drawing it per seed. Default: nothing pinned.</summary>
+    public ConfigurationPins Pins { get; init; } = ConfigurationPins.None;
+
     /// <summary>The most messages a partition receives per virtual second (each seed draws its own rate up to this).
     /// Default 20.</summary>
     public int MaxMessagesPerSecond { get; init; } = 20;
@@ -111,6 +114,15 @@ public sealed record SimulationOptions
         if (Faults is null || Faults.Any(f => !Enum.IsDefined(f)))
         {
             problems.Add("faults must name only known fault kinds");
+        }
+
+        if (Pins is null)
+        {
+            problems.Add("pins must not be null (use ConfigurationPins.None)");
+        }
+        else
+        {
+            problems.AddRange(Pins.Problems());
         }
 
         if (MachineFactory is null)

@@ -7,6 +7,7 @@ public sealed class SimulationStats
 {
     private readonly long[] _faultsFired = new long[Enum.GetValues<FaultKind>().Length];
     private readonly long[] _diagnostics = new long[Enum.GetValues<DiagnosticKind>().Length];
+    private readonly SortedDictionary<string, long> _settingsDrawn = new(StringComparer.Ordinal);
 
     /// <summary>Runs summed in.</summary>
     public long Runs { get; set; }
@@ -36,6 +37,16 @@ public sealed class SimulationStats
     /// <summary>Messages retention deleted before anyone handled them (excused, not lost).</summary>
     public long Expired { get; set; }
 
+    /// <summary>Messages an offset reset skipped by policy (excused, not lost).</summary>
+    public long SkippedByReset { get; set; }
+
+    /// <summary>Partitions left parked at the end because their restart budget was really spent under the park policy
+    /// (excused from liveness: the configuration chose to give up on them).</summary>
+    public long PartitionsParked { get; set; }
+
+    /// <summary>How many runs drew each configuration setting, as <c>name=value</c> (<see cref="Scenario.Settings"/>).</summary>
+    public IReadOnlyDictionary<string, long> SettingsDrawn => _settingsDrawn;
+
     /// <summary>Times a member's machine failed (restart budget spent) and its supervisor restarted it.</summary>
     public long MemberFailures { get; set; }
 
@@ -48,6 +59,14 @@ public sealed class SimulationStats
     internal void CountFault(FaultKind kind) => _faultsFired[(int)kind]++;
 
     internal void CountDiagnostic(DiagnosticKind kind) => _diagnostics[(int)kind]++;
+
+    internal void CountSettings(IEnumerable<string> settings)
+    {
+        foreach (var setting in settings)
+        {
+            _settingsDrawn[setting] = _settingsDrawn.GetValueOrDefault(setting) + 1;
+        }
+    }
 
     /// <summary>Adds another run's figures to these.</summary>
     public void Add(SimulationStats other)
@@ -62,6 +81,13 @@ public sealed class SimulationStats
         Duplicates += other.Duplicates;
         Lost += other.Lost;
         Expired += other.Expired;
+        SkippedByReset += other.SkippedByReset;
+        PartitionsParked += other.PartitionsParked;
+        foreach (var (setting, count) in other._settingsDrawn)
+        {
+            _settingsDrawn[setting] = _settingsDrawn.GetValueOrDefault(setting) + count;
+        }
+
         MemberFailures += other.MemberFailures;
         for (var i = 0; i < _faultsFired.Length; i++)
         {

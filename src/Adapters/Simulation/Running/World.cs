@@ -34,15 +34,8 @@ internal sealed class World
             _histories[tp] = new PartitionHistory();
         }
 
-        var config = new GroupConfig
-        {
-            Group = "simulated-group",
-            Topics = topics.ToValueList(),
-            DirectAck = Scenario.DirectAck,
-            CommitIntervalMs = Scenario.CommitIntervalMs,
-            // The history checker's "nothing lost" needs every message from the start: earliest, and earliest on reset.
-            Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest, OffsetResetPolicy = OffsetResetPolicy.ResetToEarliest },
-        };
+        var config = Scenario.ToGroupConfig(topics);
+        Stats.CountSettings(Scenario.Settings());
         Coordinator = new SimCoordinator(this);
         _members = [.. Enumerable.Range(0, options.Members).Select(i => new SimMember(this, i, config))];
     }
@@ -97,7 +90,7 @@ internal sealed class World
 
     public SimulationResult Run()
     {
-        _trace?.Header(TraceHeader.For(Seed, Options, _plan));
+        _trace?.Header(TraceHeader.For(Seed, Options, _plan, Scenario));
         _trace?.Note(0, "scenario", Scenario.Describe(Options));
         var starts = SimRandom.Stream(Seed, 0x57A7);
         foreach (var member in _members)
@@ -220,6 +213,7 @@ internal sealed class World
             case FaultKind.AckDuplicate:
             case FaultKind.AckReorder:
             case FaultKind.CallbackDelay:
+            case FaultKind.HandlerOutage:
                 fired = member.Alive;
                 member.OpenWindow(fault.Kind, fault.Magnitude);
                 break;
@@ -241,6 +235,8 @@ internal sealed class World
                 Coordinator.Move(fault.Magnitude);
                 break;
             case FaultKind.FetchOutOfRange:
+                // Retention hurts whoever is furthest behind: a slow or crash-looping consumer.
+                tp = MostBehind(tp);
                 var log = _logs[tp];
                 var unread = log.HighWatermark - log.LogStart;
                 fired = unread > 0;
@@ -259,12 +255,51 @@ internal sealed class World
 
     private SimMember? MemberWithWorkerFor(TopicPartition tp) => _members.FirstOrDefault(m => m.Alive && m.HasLiveWorkerFor(tp));
 
+    /// <summary>The partition with the most messages above its committed offset; <paramref name="tieBreak"/> (the fault's
+    /// own target) when none is behind more than it.</summary>
+    private TopicPartition MostBehind(TopicPartition tieBreak)
+    {
+        var most = tieBreak;
+        var mostBehind = _logs[tieBreak].HighWatermark - CommittedOrStart(tieBreak);
+        foreach (var tp in Partitions)
+        {
+            var behind = _logs[tp].HighWatermark - CommittedOrStart(tp);
+            if (behind > mostBehind)
+            {
+                (most, mostBehind) = (tp, behind);
+            }
+        }
+
+        return most;
+    }
+
+    /// <summary>Where <c>begin_offset</c> puts a partition now, by the simulator's own reading of the log.</summary>
+    public long ResolveBegin(TopicPartition tp) => Resolve(tp, Scenario.BeginOffset);
+
+    /// <summary>Where an offset reset puts a partition now, by the simulator's own reading of the log and the policy.</summary>
+    public long ResolveReset(TopicPartition tp) =>
+        Resolve(tp, Scenario.OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? StartPosition.Earliest : StartPosition.Latest);
+
+    private long Resolve(TopicPartition tp, StartPosition position) => position.Kind switch
+    {
+        StartPositionKind.Earliest => _logs[tp].LogStart,
+        StartPositionKind.Latest => _logs[tp].HighWatermark,
+        _ => position.Offset,
+    };
+
+    /// <summary>Whether a partition is left parked because its restart budget was really spent (the simulator's own
+    /// count of its owner's crashes) under the park policy: the configuration chose to give up on it until it is
+    /// reassigned, so it need not drain.</summary>
+    private bool ParkedByPolicy(TopicPartition tp) =>
+        Scenario.Restart.WhenExhausted == RestartExhaustedPolicy.ParkPartition &&
+        _members.Any(m => m.Alive && m.EpochOf(tp) is { } epoch && epoch.SpentRestartBudget(Scenario.Restart.MaxRestarts, Scenario.Restart.WithinMs));
+
     private long CommittedOrStart(TopicPartition tp) =>
         Math.Max(Coordinator.Committed.TryGetValue(tp, out var committed) ? committed : 0, _logs[tp].LogStart);
 
     private void CheckDrained()
     {
-        _drained = Partitions.All(tp => CommittedOrStart(tp) >= _logs[tp].HighWatermark);
+        _drained = Partitions.All(tp => CommittedOrStart(tp) >= _logs[tp].HighWatermark || ParkedByPolicy(tp));
         if (!_drained)
         {
             Timeline.After(DrainCheckEveryMs, CheckDrained);
@@ -273,7 +308,9 @@ internal sealed class World
 
     private void CheckHistoryAtEnd()
     {
-        var stuck = Partitions.Where(tp => CommittedOrStart(tp) < _logs[tp].HighWatermark).ToArray();
+        var parked = Partitions.Where(ParkedByPolicy).ToHashSet();
+        Stats.PartitionsParked += parked.Count;
+        var stuck = Partitions.Where(tp => CommittedOrStart(tp) < _logs[tp].HighWatermark && !parked.Contains(tp)).ToArray();
         if (stuck.Length > 0)
         {
             var first = stuck[0];
@@ -283,11 +320,12 @@ internal sealed class World
         }
 
         var lost = new List<string>();
-        foreach (var tp in Partitions)
+        foreach (var tp in Partitions.Where(tp => !parked.Contains(tp)))
         {
             var log = _logs[tp];
             var history = _histories[tp];
-            for (var offset = 0L; offset < log.HighWatermark; offset++)
+            // Nothing below the anchor was ever to be read: begin_offset (or the committed offset) said where to start.
+            for (var offset = history.Anchor ?? 0; offset < log.HighWatermark; offset++)
             {
                 if (history.HandledCount(offset) > 0)
                 {
@@ -297,6 +335,10 @@ internal sealed class World
                 if (offset < log.LogStart)
                 {
                     Stats.Expired++;
+                }
+                else if (history.WasSkippedByReset(offset))
+                {
+                    Stats.SkippedByReset++;
                 }
                 else
                 {

@@ -10,19 +10,24 @@ namespace Elsa.Sim.Simulation;
 /// <param name="Machine">Which machine the members ran ("core" for the real one).</param>
 /// <param name="Options">The run's shape.</param>
 /// <param name="Plan">The faults the run was given.</param>
+/// <param name="Configuration">The consumer configuration the seed drew (or the options pinned), one
+/// <c>name=value</c> per setting (<see cref="Scenario.Settings"/>); for people: a replay draws it again from the seed.</param>
 /// <param name="Handler">The <see cref="UserHandler.Name"/> of the user's handler the workers ran, or null (left out of the
 /// JSON) when they ran the simulator's handler model. A trace with a user's handler cannot be run again without that
 /// code.</param>
 public sealed record TraceHeader(string Format, string Version, ulong Seed, string Machine, TraceOptions Options, FaultPlan Plan,
+    IReadOnlyList<string> Configuration,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     string? Handler = null)
 {
     /// <summary>The format this library writes. Version 2 added the <c>down</c> lines (a member process ended, its workers
-    /// with it) and the header's <c>handler</c>, and names a fault's partition (<c>topic-0/3</c>) instead of its index.</summary>
-    public const string CurrentFormat = "elsa-sim-trace/2";
+    /// with it) and the header's <c>handler</c>, and names a fault's partition (<c>topic-0/3</c>) instead of its index.
+    /// Version 3 added the drawn <c>configuration</c> and the options' <c>pins</c>, and the events a worker's position and
+    /// an offset reset bring.</summary>
+    public const string CurrentFormat = "elsa-sim-trace/3";
 
-    internal static TraceHeader For(ulong seed, SimulationOptions options, FaultPlan plan) =>
-        new(CurrentFormat, LibraryVersion, seed, options.MachineName, TraceOptions.From(options), plan, options.UserHandler?.Name);
+    internal static TraceHeader For(ulong seed, SimulationOptions options, FaultPlan plan, Scenario scenario) =>
+        new(CurrentFormat, LibraryVersion, seed, options.MachineName, TraceOptions.From(options), plan, scenario.Settings(), options.UserHandler?.Name);
 
     /// <summary>This library's version, as written into traces.</summary>
     public static string LibraryVersion { get; } =
@@ -49,7 +54,7 @@ public sealed record TraceHeader(string Format, string Version, ulong Seed, stri
             throw new InvalidDataException($"{path} is in the trace format '{format}'; this build runs only '{CurrentFormat}'");
         }
 
-        if (header is null || header.Format != CurrentFormat || header.Options is null || header.Plan is null)
+        if (header is null || header.Format != CurrentFormat || header.Options is null || header.Plan is null || header.Configuration is null)
         {
             throw new InvalidDataException($"{path}'s first line is not an {CurrentFormat} header");
         }
@@ -62,13 +67,13 @@ public sealed record TraceHeader(string Format, string Version, ulong Seed, stri
 /// the JSON when null, so traces of runs with the random producer are unchanged.</summary>
 public sealed record TraceOptions(
     int Members, int Topics, int PartitionsPerTopic, long FaultWindowMs, long QuietWindowMs, IReadOnlyList<FaultKind> Faults,
-    RebalanceProtocol? Protocol, int MaxMessagesPerSecond, long SessionTimeoutMs, long HeartbeatIntervalMs,
+    RebalanceProtocol? Protocol, int MaxMessagesPerSecond, long SessionTimeoutMs, long HeartbeatIntervalMs, ConfigurationPins Pins,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     int? MessagesPerPartition = null)
 {
     internal static TraceOptions From(SimulationOptions o) =>
         new(o.Members, o.Topics, o.PartitionsPerTopic, o.FaultWindowMs, o.QuietWindowMs, o.Faults, o.Protocol, o.MaxMessagesPerSecond, o.SessionTimeoutMs, o.HeartbeatIntervalMs,
-            o.MessagesPerPartition);
+            o.Pins, o.MessagesPerPartition);
 
     /// <summary>Options with these values (and the real machine unless <paramref name="baseOptions"/> says otherwise).</summary>
     public SimulationOptions ToOptions(SimulationOptions? baseOptions = null) => (baseOptions ?? new SimulationOptions()) with
@@ -83,6 +88,7 @@ public sealed record TraceOptions(
         MaxMessagesPerSecond = MaxMessagesPerSecond,
         SessionTimeoutMs = SessionTimeoutMs,
         HeartbeatIntervalMs = HeartbeatIntervalMs,
+        Pins = Pins ?? ConfigurationPins.None,
         MessagesPerPartition = MessagesPerPartition,
     };
 }

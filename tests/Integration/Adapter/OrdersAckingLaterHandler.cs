@@ -6,23 +6,12 @@ namespace Elsa.Sim.Integration.Tests.Adapter;
 
 /// <summary>A handler of the consumer named "orders" that answers <see cref="HandlerResult.NoAck"/> and acks through the
 /// consumer the container gives it by name, as a handler acking later does.</summary>
-internal sealed class OrdersAckingLaterHandler(HandledLog log, [FromKeyedServices("orders")] ElsaConsumer consumer) : IMessageHandler
+internal sealed class OrdersAckingLaterHandler(HandledLog log, [FromKeyedServices("orders")] ElsaConsumer consumer) : InjectedHandler(log)
 {
-    public ValueTask InitAsync(HandlerContext context, CancellationToken cancellationToken)
+    protected override HandlerResult Answer(IReadOnlyList<ConsumedMessage> messages)
     {
-        log.Started(context);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask<HandlerResult> HandleMessagesAsync(IReadOnlyList<ConsumedMessage> messages, CancellationToken cancellationToken)
-    {
-        foreach (var message in messages)
-        {
-            log.Handle(message);
-        }
-
         var last = messages[^1];
         consumer.Ack(last.Topic, last.Partition, last.GenerationId, last.Offset);
-        return ValueTask.FromResult(HandlerResult.NoAck);
+        return HandlerResult.NoAck;
     }
 }

@@ -93,8 +93,7 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public void A_trace_edited_after_it_was_written_no_longer_replays_and_exits_3()
     {
-        var trace = Path.Combine(_directory, "seed-7.jsonl");
-        Assert.Equal(0, Run("replay", "--seed", "7", "--out", trace).Code);
+        var trace = Recorded(seed: 7);
         var lines = File.ReadAllLines(trace);
         File.WriteAllLines(trace, lines.Where((_, i) => i != 2));
 
@@ -259,8 +258,7 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public void A_trace_cut_off_inside_a_line_is_reported_as_truncated_with_its_file_and_line_and_exits_2()
     {
-        var trace = Path.Combine(_directory, "seed-11.jsonl");
-        Assert.Equal(0, Run("replay", "--seed", "11", "--out", trace).Code);
+        var trace = Recorded(seed: 11);
         var lines = File.ReadAllLines(trace);
         File.WriteAllText(trace, string.Join("\n", lines.Take(4)) + "\n" + lines[4][..(lines[4].Length / 2)]);
 
@@ -277,8 +275,7 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public void A_trace_cut_off_between_lines_is_reported_as_truncated_not_as_a_replay_that_differs()
     {
-        var trace = Path.Combine(_directory, "seed-12.jsonl");
-        Assert.Equal(0, Run("replay", "--seed", "12", "--out", trace).Code);
+        var trace = Recorded(seed: 12);
         var lines = File.ReadAllLines(trace);
         File.WriteAllLines(trace, lines.Take(lines.Length / 2));
 
@@ -294,8 +291,7 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public void A_trace_whose_header_is_cut_off_is_reported_as_truncated_at_line_1_even_with_html()
     {
-        var trace = Path.Combine(_directory, "seed-13.jsonl");
-        Assert.Equal(0, Run("replay", "--seed", "13", "--out", trace).Code);
+        var trace = Recorded(seed: 13);
         File.WriteAllText(trace, File.ReadAllLines(trace)[0][..40]);
 
         var replayed = Run("replay", trace, "--html", Path.Combine(_directory, "seed-13.html"));
@@ -303,6 +299,14 @@ public sealed partial class CliTests : IDisposable
         Assert.Equal(2, replayed.Code);
         Assert.Contains($"trace file '{trace}' is truncated or corrupt: line 1 is not a complete trace record", replayed.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_directory, "seed-13.html")));
+    }
+
+    /// <summary>The trace of <paramref name="seed"/>, written by <c>replay --seed --out</c> into the test's folder.</summary>
+    private string Recorded(int seed)
+    {
+        var trace = Path.Combine(_directory, $"seed-{seed}.jsonl");
+        Assert.Equal(0, Run("replay", "--seed", $"{seed}", "--out", trace).Code);
+        return trace;
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)

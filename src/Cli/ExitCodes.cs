@@ -1,7 +1,8 @@
 namespace Elsa.Sim.Cli;
 
 /// <summary>What elsa-sim's exit code tells a script. Kept apart so CI can tell "the simulator found a bug" (1) from "the
-/// command line was wrong" (2), "a trace no longer reproduces" (3) and "a trace was drawn but not run again" (4).</summary>
+/// command line or an input file was wrong" (2), "a trace no longer reproduces" (3), "a trace was drawn but not run
+/// again" (4), "the Kafka cluster could not be used" (5, 6) and "stopped by Ctrl+C" (130).</summary>
 internal static class ExitCodes
 {
     /// <summary>Every run passed (and a replay reproduced its trace).</summary>
@@ -10,7 +11,8 @@ internal static class ExitCodes
     /// <summary>A run violated a property (explore, replay, shrink), the demo lost a message, or a consumer failed.</summary>
     public const int Violation = 1;
 
-    /// <summary>Bad usage: unknown option or fault name, invalid value, unreadable trace file.</summary>
+    /// <summary>Bad usage or input: unknown command or option, invalid value, a trace file that is missing, truncated,
+    /// corrupt or unreadable.</summary>
     public const int Usage = 2;
 
     /// <summary>A replay's trace hash differs from the trace file it replayed.</summary>
@@ -20,11 +22,22 @@ internal static class ExitCodes
     /// user's handler, another trace format, options this build refuses). Without <c>--html</c> such a file is bad usage.</summary>
     public const int DrawnNotReplayed = 4;
 
+    /// <summary><c>consume</c>: no broker of <c>--bootstrap</c> answered within <c>--connect-timeout-ms</c>.</summary>
+    public const int BrokerUnreachable = 5;
+
+    /// <summary><c>consume</c>: the cluster answered, but a <c>--topic</c> does not exist on it.</summary>
+    public const int UnknownTopic = 6;
+
     /// <summary>elsa-sim itself failed (a bug in the tool or the simulator, not in the code under test).</summary>
     public const int InternalError = 70;
 
+    /// <summary>Stopped by Ctrl+C (128 + SIGINT, as shells report it) before the work was done; <c>explore</c> prints the
+    /// summary of the seeds that finished first.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>The exit codes, as every command's help ends with them.</summary>
     public const string Help =
-        "Exit codes: 0 every run passed; 1 a run violated a property; 2 bad usage; 3 a replay differs from its trace file; " +
-        "4 replay --html drew a trace it cannot run again; 70 internal error in elsa-sim.";
+        "Exit codes: 0 every run passed; 1 a run violated a property; 2 bad usage or a bad input file (such as a truncated trace); " +
+        "3 a replay differs from its trace file; 4 replay --html drew a trace it cannot run again; 5 consume could not reach " +
+        "the cluster; 6 consume: a topic does not exist; 70 internal error in elsa-sim; 130 interrupted by Ctrl+C.";
 }

@@ -10,47 +10,55 @@ namespace Elsa.Sim.Cli;
 public static class Cli
 {
     /// <summary>The process entry point.</summary>
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
 
     /// <summary>Runs elsa-sim with <paramref name="args"/>, writing results to <paramref name="output"/> and usage
     /// problems to <paramref name="error"/>, and returns the exit code. ANSI colours and the live progress bar appear only
     /// when <paramref name="output"/> is this process's own standard output on a terminal.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, output, error, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Runs elsa-sim as <see cref="Run"/> does; cancelling <paramref name="cancellationToken"/> is Ctrl+C
+    /// (<c>explore</c> summarizes the seeds that finished, <c>consume</c> and <c>broker</c> stop gracefully).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var io = new Io(Terminal.For(output), error);
-        var root = new RootCommand("Explore, replay and shrink simulated runs of Elsa.Sim's consumer group manager; run a demo group on an embedded Kafka mock cluster, or consume from a real cluster. " + ExitCodes.Help)
+        // Synchronized: consume's logger writes from librdkafka's and the consumer's threads.
+        var io = new Io(Terminal.For(output), TextWriter.Synchronized(error));
+        var root = new RootCommand("Explore, replay and shrink simulated runs of Elsa.Sim's consumer group manager; run a demo group or an embedded broker on librdkafka's Kafka mock cluster, or consume from a real cluster. " + ExitCodes.Help)
         {
             ExploreCommand.Create(io),
             ReplayCommand.Create(io),
             ShrinkCommand.Create(io),
             DemoCommand.Create(io),
             ConsumeCommand.Create(io),
+            BrokerCommand.Create(io),
         };
 
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
             var command = parse.CommandResult.Command;
-            return Usage.Fail(error, command == root ? "" : command.Name, [.. parse.Errors.Select(e => e.Message)]);
+            return Usage.Fail(error, command == root ? "" : command.Name, ParseProblems.Of(parse));
         }
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration
+            return await parse.InvokeAsync(new InvocationConfiguration
             {
                 Output = output,
                 Error = error,
                 EnableDefaultExceptionHandler = false,
-                // consume stops gracefully on Ctrl+C (final commit, leave the group): give it time before the process ends.
+                // consume and broker stop gracefully on Ctrl+C (final commit, leave the group), and explore prints what it
+                // ran: give them time before the process ends.
                 ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
-            });
+            }, cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine($"elsa-sim: internal error (a bug in elsa-sim or the simulator, not in your settings): {e}");
+            await error.WriteLineAsync($"elsa-sim: internal error (a bug in elsa-sim or the simulator, not in your settings): {e}");
             return ExitCodes.InternalError;
         }
     }

@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Net;
+using Elsa.Sim.Cli.Kafka;
 using Elsa.Sim.Cli.Options;
+using Elsa.Sim.Cli.Output;
 using Elsa.Sim.Core;
 using Elsa.Sim.Kafka.Hosting;
 using Elsa.Sim.Kafka.Options;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Elsa.Sim.Cli.Commands;
@@ -12,22 +15,30 @@ namespace Elsa.Sim.Cli.Commands;
 /// and stops gracefully (final commit, leave the group) on Ctrl+C.</summary>
 internal static class ConsumeCommand
 {
+    private const int DefaultConnectTimeoutMs = 10_000;
+
     public static Command Create(Io io)
     {
         var bootstrap = new Option<string?>("--bootstrap") { Description = "The brokers, HOST:PORT[,HOST:PORT…].", HelpName = "host:port" };
         var group = new Option<string?>("--group") { Description = "The consumer group to join." };
         var topics = new Option<string[]>("--topic") { Description = "A topic to consume; repeat for more.", AllowMultipleArgumentsPerToken = false };
         var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start partitions with no commit at the earliest offset (default: latest)." };
+        var connectTimeout = WholeNumberOption.Create(
+            "--connect-timeout-ms", "How long to wait for a broker to answer before deciding the cluster is unreachable.", DefaultConnectTimeoutMs);
+        var verbose = new Option<bool>("--verbose") { Description = "Log the consumer's and librdkafka's information and debug lines too (default: warnings and errors)." };
         var command = new Command(
             "consume",
             "Run one member of an Elsa consumer group against a Kafka cluster: log each batch (partition, offsets, count), ack " +
-            "it, and on Ctrl+C stop gracefully (final commit, leave the group). Exit codes: 0 stopped cleanly; 1 the " +
-            "consumer failed; 2 bad usage; 70 internal error.")
+            "it, and on Ctrl+C stop gracefully (final commit, leave the group). Warnings and errors are logged to standard " +
+            "error. Exit codes: 0 stopped cleanly; 1 the consumer failed; 2 bad usage; 5 no broker answered within " +
+            "--connect-timeout-ms; 6 a topic does not exist; 70 internal error.")
         {
             bootstrap,
             group,
             topics,
             fromBeginning,
+            connectTimeout,
+            verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,6 +76,12 @@ internal static class ConsumeCommand
                 problems.Add($"--topic must name a topic (was '{topic}')");
             }
 
+            var connectTimeoutMs = parse.GetValue(connectTimeout);
+            if (connectTimeoutMs < 1)
+            {
+                problems.Add($"--connect-timeout-ms must be at least 1 (was {connectTimeoutMs})");
+            }
+
             if (problems.Count > 0)
             {
                 return Usage.Fail(io.Error, command.Name, problems);
@@ -79,14 +96,36 @@ internal static class ConsumeCommand
                 HandlerInitArgs = io.Console,
                 Config = new ConsumerConfig { BeginOffset = parse.GetValue(fromBeginning) ? StartPosition.Earliest : StartPosition.Latest },
             };
+            using var loggers = LoggerFactory.Create(logging => logging
+                .AddProvider(new ErrorStreamLoggerProvider(io.Error))
+                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
             ElsaConsumer consumer;
             try
             {
-                consumer = new ElsaConsumer(options);
+                consumer = new ElsaConsumer(options, loggers);
             }
             catch (InvalidConfigurationException e)
             {
                 return Usage.Fail(io.Error, command.Name, e.Problems);
+            }
+
+            var answer = ClusterCheck.Ask(options.BootstrapServers, [.. options.Topics], TimeSpan.FromMilliseconds(connectTimeoutMs), loggers.CreateLogger(typeof(ClusterCheck)));
+            if (!answer.Reachable)
+            {
+                await io.Error.WriteLineAsync(
+                    $"elsa-sim consume: no broker of {options.BootstrapServers} answered within {connectTimeoutMs} ms: check the address " +
+                    "and that the cluster is up (--connect-timeout-ms waits longer; --verbose shows librdkafka's attempts)");
+                await consumer.DisposeAsync();
+                return ExitCodes.BrokerUnreachable;
+            }
+
+            if (answer.MissingTopics.Count > 0)
+            {
+                await io.Error.WriteLineAsync(
+                    $"elsa-sim consume: the cluster at {options.BootstrapServers} has no topic {string.Join(", ", answer.MissingTopics.Select(t => $"'{t}'"))}: " +
+                    "check the name, or create the topic first");
+                await consumer.DisposeAsync();
+                return ExitCodes.UnknownTopic;
             }
 
             await using (consumer)

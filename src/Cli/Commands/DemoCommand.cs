@@ -23,9 +23,9 @@ internal static class DemoCommand
 
     public static Command Create(Io io)
     {
-        var messages = new Option<int>("--messages") { Description = "How many messages to produce (1 to 1,000,000).", DefaultValueFactory = _ => 3_000 };
-        var partitions = new Option<int>("--partitions") { Description = "How many partitions the topic has (1 to 64).", DefaultValueFactory = _ => 12 };
-        var members = new Option<int>("--members") { Description = "How many members the group has (2 to 8; one is killed).", DefaultValueFactory = _ => 3 };
+        var messages = WholeNumberOption.Create("--messages", "How many messages to produce (1 to 1,000,000).", 3_000);
+        var partitions = WholeNumberOption.Create("--partitions", "How many partitions the topic has (1 to 64).", 12);
+        var members = WholeNumberOption.Create("--members", "How many members the group has (2 to 8; one is killed).", 3);
         var command = new Command(
             "demo",
             "Run a group of Elsa consumers on an embedded Kafka mock cluster (127.0.0.1 only), kill one member and crash one " +

@@ -31,12 +31,12 @@ internal static class ExploreCommand
             "explore",
             "Run many seeds of the simulated group in parallel, check every property, and summarize. On a violation, shrink " +
             "the first failing seed to a story and write its trace. Exit codes: 0 no violation; 1 a violation; 2 bad usage; " +
-            "70 internal error in elsa-sim.");
+            "70 internal error in elsa-sim; 130 interrupted by Ctrl+C, after the summary of the seeds that finished.");
         seeds.AddTo(command);
         shape.AddTo(command);
         command.Add(traceDir);
         command.Add(html);
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var problems = new List<string>();
             var range = seeds.Read(parse, problems);
@@ -53,22 +53,32 @@ internal static class ExploreCommand
                 TraceFiles.Prepare(htmlPath, isDirectory: false, problems);
             }
 
+            // The seeds run on a worker thread, so Ctrl+C's handler finds the command's task already under way.
             return problems.Count > 0
-                ? Usage.Fail(io.Error, command.Name, problems)
-                : Run(io, range, options, directory, htmlPath);
+                ? Task.FromResult(Usage.Fail(io.Error, command.Name, problems))
+                : Task.Run(() => Run(io, range, options, directory, htmlPath, cancellationToken), CancellationToken.None);
         });
         return command;
     }
 
-    private static int Run(Io io, SeedRange range, SimulationOptions options, string? traceDir, string? htmlPath)
+    private static int Run(Io io, SeedRange range, SimulationOptions options, string? traceDir, string? htmlPath, CancellationToken cancellationToken)
     {
         var console = io.Console;
         Banner.Print(console, range.Describe(), options, "drawn from each seed");
-        var result = range.Single
-            ? RunOne(io, range.First, options, traceDir, htmlPath)
-            : ExploreProgress.Show(console, range.Count, progress => Explorer.Explore(options, range.First, range.Count, progress));
+        var (result, interrupted) = range.Single
+            ? (RunOne(io, range.First, options, traceDir, htmlPath), false)
+            : ExploreProgress.Show(console, range.Count, progress => Explorer.Explore(options, range.First, range.Count, progress, cancellationToken), cancellationToken);
         console.WriteLine();
         SummaryTable.Render(console, result, options);
+        if (interrupted)
+        {
+            // Shrinking and writing traces would keep someone who asked to stop waiting: say how to get them instead.
+            console.WriteLine($"INTERRUPTED: {Format.Count(result.Seeds, "seed")} of {Format.Count(range.Count)} finished before Ctrl+C; " +
+                (result.Failures.Count == 0
+                    ? "none of them violated anything"
+                    : $"{Format.Count(result.Failures.Count, "failing seed")} not shrunk (elsa-sim explore --seed {result.Failures[0].Seed} runs the first again)"));
+            return ExitCodes.Interrupted;
+        }
         if (traceDir is not null && !range.Single)
         {
             foreach (var failing in result.Failures)

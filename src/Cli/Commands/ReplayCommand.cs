@@ -20,7 +20,7 @@ internal static class ReplayCommand
             Description = "A trace written by explore, replay or shrink. Its header fixes the seed, options and fault plan.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var seed = new Option<ulong?>("--seed") { Description = "Replay this seed with the shape options instead of a trace file." };
+        var seed = WholeNumberOption.Optional<ulong>("--seed", "Replay this seed with the shape options instead of a trace file.");
         var output = new Option<string?>("--out") { Description = "Write the replayed trace to this file.", HelpName = "file" };
         var html = new Option<string?>("--html")
         {
@@ -35,7 +35,8 @@ internal static class ReplayCommand
             "Run a trace file's seed and fault plan again (or --seed with the shape options), print the verdict and the trace " +
             "hash, and for a file say whether the replay reproduces it. Exit codes: 0 the run passes (and reproduces the " +
             "file); 1 the run violates a property; 2 bad usage; 3 the replay's hash differs from the file's (this wins over " +
-            "1); 4 --html drew the file, which cannot be run again; 70 internal error in elsa-sim.")
+            "1); 4 --html drew the file, which cannot be run again; 70 internal error in elsa-sim. A truncated or corrupt trace " +
+            "file is bad input (2), named with its line, not a replay that differs.")
         {
             trace,
             seed,
@@ -78,13 +79,13 @@ internal static class ReplayCommand
                     return Usage.Fail(io.Error, command.Name, problems);
                 }
 
-                var input = TraceInput.Read(path, problems);
+                var input = TraceInput.Read(path, problems, out var whole);
                 if (input is not null)
                 {
                     return ReplayFile(io, input, outPath, htmlPath);
                 }
 
-                return htmlPath is not null && File.Exists(path) ? DrawOnly(io, command.Name, path, htmlPath, problems) : Usage.Fail(io.Error, command.Name, problems);
+                return htmlPath is not null && whole ? DrawOnly(io, command.Name, path, htmlPath, problems) : Usage.Fail(io.Error, command.Name, problems);
             }
 
             var options = shape.Read(parse, problems);

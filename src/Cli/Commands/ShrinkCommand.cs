@@ -31,7 +31,7 @@ internal static class ShrinkCommand
         command.SetAction(parse =>
         {
             var problems = new List<string>();
-            var input = TraceInput.Read(parse.GetRequiredValue(trace), problems);
+            var input = TraceInput.Read(parse.GetRequiredValue(trace), problems, out _);
             var outPath = input is null ? null : parse.GetValue(output) ?? TraceFiles.ShrunkNextTo(input.Path);
             if (outPath is not null)
             {

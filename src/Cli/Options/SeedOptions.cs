@@ -1,27 +1,23 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace Elsa.Sim.Cli.Options;
 
 /// <summary>The options that choose the seeds <c>explore</c> runs.</summary>
 internal sealed class SeedOptions
 {
-    public Option<int> Seeds { get; } = new("--seeds")
+    private const string SeedsForm = "a count of seeds (like 1000) or an inclusive range of seeds A..B (like 1..50)";
+
+    public Option<string?> Seeds { get; } = new("--seeds")
     {
-        Description = "How many seeds to explore.",
-        DefaultValueFactory = _ => SeedRange.DefaultCount,
+        Description = $"How many seeds to explore from --first-seed (default {SeedRange.DefaultCount}), or an inclusive range A..B.",
+        HelpName = "count|A..B",
     };
 
-    public Option<ulong?> Seed { get; } = new("--seed")
-    {
-        Description = "Run exactly this seed (not with --seeds or --first-seed).",
-    };
+    public Option<ulong?> Seed { get; } = WholeNumberOption.Optional<ulong>("--seed", "Run exactly this seed (not with --seeds or --first-seed).");
 
-    public Option<ulong> FirstSeed { get; } = new("--first-seed")
-    {
-        Description = "The first seed explored.",
-        DefaultValueFactory = _ => 1,
-    };
+    public Option<ulong> FirstSeed { get; } = WholeNumberOption.Create<ulong>("--first-seed", "The first seed explored.", 1);
 
     /// <summary>Adds the seed options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -34,13 +30,13 @@ internal sealed class SeedOptions
     /// <summary>The seeds the command line asks for; every problem is added to <paramref name="problems"/>.</summary>
     public SeedRange Read(ParseResult parse, ICollection<string> problems)
     {
-        var count = parse.GetValue(Seeds);
+        var seeds = parse.GetValue(Seeds);
         var first = parse.GetValue(FirstSeed);
         if (parse.GetValue(Seed) is { } seed)
         {
-            if (Given(parse, Seeds) && count != 1)
+            if (seeds is not null && seeds != "1")
             {
-                problems.Add($"--seed runs exactly one seed; it cannot be combined with --seeds {count}");
+                problems.Add($"--seed runs exactly one seed; it cannot be combined with --seeds {seeds}");
             }
 
             if (Given(parse, FirstSeed))
@@ -49,6 +45,23 @@ internal sealed class SeedOptions
             }
 
             return new SeedRange(seed, 1, Single: true);
+        }
+
+        if (seeds is null)
+        {
+            return new SeedRange(first, SeedRange.DefaultCount, Single: false);
+        }
+
+        var dots = seeds.IndexOf("..", StringComparison.Ordinal);
+        return dots < 0 ? ReadCount(seeds, first, problems) : ReadRange(seeds[..dots], seeds[(dots + 2)..], parse, problems);
+    }
+
+    private static SeedRange ReadCount(string text, ulong first, ICollection<string> problems)
+    {
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count))
+        {
+            problems.Add($"--seeds takes {SeedsForm} (was '{text}')");
+            return new SeedRange(first, 1, Single: false);
         }
 
         if (count < 1)
@@ -63,6 +76,35 @@ internal sealed class SeedOptions
         }
 
         return new SeedRange(first, count, Single: false);
+    }
+
+    private SeedRange ReadRange(string from, string to, ParseResult parse, ICollection<string> problems)
+    {
+        if (!ulong.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var first) ||
+            !ulong.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out var last))
+        {
+            problems.Add($"--seeds takes {SeedsForm}, with seeds from 0 to {ulong.MaxValue} (was '{from}..{to}')");
+            return new SeedRange(1, 1, Single: false);
+        }
+
+        if (Given(parse, FirstSeed))
+        {
+            problems.Add($"--seeds {first}..{last} names its first seed; it cannot be combined with --first-seed");
+        }
+
+        if (last < first)
+        {
+            problems.Add($"--seeds {first}..{last}: the range ends before it starts (write the smaller seed first)");
+            return new SeedRange(first, 1, Single: false);
+        }
+
+        if (last - first >= int.MaxValue)
+        {
+            problems.Add($"--seeds {first}..{last} holds more than {int.MaxValue} seeds, the most one exploration runs");
+            return new SeedRange(first, 1, Single: false);
+        }
+
+        return new SeedRange(first, checked((int)(last - first + 1)), Single: false);
     }
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is OptionResult { Implicit: false };

@@ -10,29 +10,16 @@ internal sealed class ShapeOptions
 {
     private static readonly SimulationOptions Defaults = new();
 
-    public Option<int> Members { get; } = new("--members")
-    {
-        Description = "Members in the consumer group.",
-        DefaultValueFactory = _ => Defaults.Members,
-    };
+    public Option<int> Members { get; } = WholeNumberOption.Create("--members", "Members in the consumer group.", Defaults.Members);
 
-    public Option<int> Topics { get; } = new("--topics")
-    {
-        Description = "Topics the group consumes.",
-        DefaultValueFactory = _ => Defaults.Topics,
-    };
+    public Option<int> Topics { get; } = WholeNumberOption.Create("--topics", "Topics the group consumes.", Defaults.Topics);
 
-    public Option<int> Partitions { get; } = new("--partitions")
-    {
-        Description = "Partitions per topic.",
-        DefaultValueFactory = _ => Defaults.PartitionsPerTopic,
-    };
+    public Option<int> Partitions { get; } = WholeNumberOption.Create("--partitions", "Partitions per topic.", Defaults.PartitionsPerTopic);
 
-    public Option<long> DurationMs { get; } = new("--duration-ms")
-    {
-        Description = $"The fault window in virtual ms: producers produce and faults fire during it. The quiet window after it (the liveness bound, {Defaults.QuietWindowMs} ms) stays as it is.",
-        DefaultValueFactory = _ => Defaults.FaultWindowMs,
-    };
+    public Option<long> DurationMs { get; } = WholeNumberOption.Create(
+        "--duration-ms",
+        $"The fault window in virtual ms: producers produce and faults fire during it. The quiet window after it (the liveness bound, {Defaults.QuietWindowMs} ms) stays as it is.",
+        Defaults.FaultWindowMs);
 
     public Option<string> Faults { get; } = new("--faults")
     {

@@ -9,9 +9,11 @@ namespace Elsa.Sim.Cli.Traces;
 internal sealed record TraceInput(string Path, TraceHeader Header, SimulationOptions Options)
 {
     /// <summary>Reads <paramref name="path"/>'s header, or returns null after adding why it can't be run again to
-    /// <paramref name="problems"/>.</summary>
-    public static TraceInput? Read(string path, ICollection<string> problems)
+    /// <paramref name="problems"/>. <paramref name="whole"/> says whether the file is a whole trace (one a timeline can
+    /// still draw when it cannot be run again), as opposed to missing, unreadable, truncated or corrupt.</summary>
+    public static TraceInput? Read(string path, ICollection<string> problems, out bool whole)
     {
+        whole = false;
         if (!File.Exists(path))
         {
             problems.Add($"trace file '{path}' does not exist");
@@ -21,13 +23,27 @@ internal sealed record TraceInput(string Path, TraceHeader Header, SimulationOpt
         TraceHeader header;
         try
         {
+            if (TraceIntegrity.Damage(path) is { } damage)
+            {
+                problems.Add(damage);
+                return null;
+            }
+
             header = TraceHeader.Read(path);
+        }
+        catch (InvalidDataException e) when (e.InnerException is System.Text.Json.JsonException)
+        {
+            // A JSON record of another shape: the serializer's words would describe its internals, not the file.
+            problems.Add($"trace file '{path}': line 1 is not a trace header");
+            return null;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             problems.Add($"cannot read trace file '{path}': {e.Message}");
             return null;
         }
+
+        whole = true;
 
         var options = header.Options.ToOptions();
         if (header.Machine != options.MachineName)

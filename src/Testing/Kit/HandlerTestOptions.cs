@@ -12,9 +12,24 @@ public sealed record HandlerTestOptions
     public static IReadOnlyList<FaultKind> DefaultFaults { get; } =
         [.. SimulationOptions.AllFaults.Where(f => f is not (FaultKind.FetchOutOfRange or FaultKind.AckBeyondDelivered))];
 
+    /// <summary>The consumer configuration the kit runs a handler with by default: Elsa's defaults (<c>prefetch_count</c>
+    /// 10, <c>prefetch_bytes</c> 100 KB, 3 restarts in 5 s then fail the group, reset to earliest), except
+    /// <c>begin_offset</c> earliest, so every message produced is the handler's to handle and runs with and without faults
+    /// see the same messages. The protocol, <c>direct_ack</c> and the commit interval are still drawn per seed: a
+    /// handler must not depend on them. Put your production configuration here.</summary>
+    public static ConfigurationPins DefaultConfiguration { get; } = new()
+    {
+        BeginOffset = StartPosition.Earliest,
+        OffsetResetPolicy = OffsetResetPolicy.ResetToEarliest,
+        PrefetchCount = 10,
+        PrefetchBytes = 102_400,
+        MaxRestarts = 3,
+        WhenExhausted = RestartExhaustedPolicy.FailGroup,
+    };
+
     /// <summary>The default group: 3 members on one topic of 4 partitions, 40 virtual seconds of production (up to 10
     /// messages per second per partition) with faults starting in its first 20 (each lasts at most 20), then up to 60
-    /// quiet seconds to drain.</summary>
+    /// quiet seconds to drain, with <see cref="DefaultConfiguration"/>.</summary>
     public static SimulationOptions DefaultShape { get; } = new()
     {
         Members = 3,
@@ -24,6 +39,7 @@ public sealed record HandlerTestOptions
         QuietWindowMs = 60_000,
         MaxMessagesPerSecond = 10,
         Faults = DefaultFaults,
+        Pins = DefaultConfiguration,
     };
 
     /// <summary>The simulated group each run uses. Default <see cref="DefaultShape"/>.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.MockCluster;
-using Elsa.Sim.Kafka.DependencyInjection;
 using Elsa.Sim.Kafka.Hosting;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;

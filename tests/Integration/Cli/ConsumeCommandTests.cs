@@ -119,6 +119,79 @@ public sealed partial class ConsumeCommandTests(ITestOutputHelper output)
             stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public void Consume_with_no_broker_at_the_address_says_so_after_its_connect_timeout_and_exits_5()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = Elsa.Sim.Cli.Cli.Run(["consume", "--bootstrap", "127.0.0.1:1", "--group", "g", "--topic", "t", "--connect-timeout-ms", "1000"], stdout, stderr);
+
+        Assert.Equal(5, exit);
+        Assert.Equal(
+            "elsa-sim consume: no broker of 127.0.0.1:1 answered within 1000 ms: check the address and that the cluster is up " +
+            "(--connect-timeout-ms waits longer; --verbose shows librdkafka's attempts)",
+            stderr.ToString().Trim());
+    }
+
+    [Fact]
+    public void Consume_with_verbose_shows_librdkafkas_attempts_too()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = Elsa.Sim.Cli.Cli.Run(["consume", "--bootstrap", "127.0.0.1:1", "--group", "g", "--topic", "t", "--connect-timeout-ms", "1000", "--verbose"], stdout, stderr);
+
+        Assert.Equal(5, exit);
+        Assert.Contains("dbug: ClusterCheck: librdkafka ", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Consume_of_a_topic_the_cluster_does_not_have_names_it_and_exits_6()
+    {
+        using var cluster = MockKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic("clicks", partitions: 1);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var bootstrap = cluster.BootstrapServers;
+
+        var exit = Elsa.Sim.Cli.Cli.Run(["consume", "--bootstrap", bootstrap, "--group", "g", "--topic", "clicks", "--topic", "clikcs"], stdout, stderr);
+
+        Assert.Equal(6, exit);
+        Assert.Equal(
+            $"elsa-sim consume: the cluster at {bootstrap} has no topic 'clikcs': check the name, or create the topic first",
+            stderr.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task Consume_logs_the_consumers_warnings_to_standard_error_by_default_once_each()
+    {
+        using var cluster = MockKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic("clicks", partitions: 1);
+        using var stdout = new LineWriter();
+        using var stderr = new LineWriter();
+        using var ctrlC = new CancellationTokenSource();
+        var run = Elsa.Sim.Cli.Cli.RunAsync(["consume", "--bootstrap", cluster.BootstrapServers, "--group", "g", "--topic", "clicks"], stdout, stderr, ctrlC.Token);
+        try
+        {
+            await WaitUntil(stdout.LineAsync(l => l.StartsWith("consuming clicks", StringComparison.Ordinal)), "the consume command to start");
+            cluster.SetBrokerDown(1);
+            await WaitUntil(stderr.LineAsync(l => l.StartsWith("warn: ConfluentConsumerPort: Kafka error Local_Transport", StringComparison.Ordinal)),
+                "the consumer's warning that the broker is down");
+            cluster.SetBrokerUp(1);
+        }
+        finally
+        {
+            await ctrlC.CancelAsync();
+            await WaitUntil(run, "the consume command to stop after Ctrl+C");
+            output.WriteLine(stderr.ToString());
+        }
+
+        Assert.Equal(0, await run);
+        Assert.Single(stderr.Lines, l => l.StartsWith("warn: ConfluentConsumerPort: Kafka error Local_Transport: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(stderr.Lines, l => l.StartsWith("dbug:", StringComparison.Ordinal) || l.StartsWith("info:", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex(@"^clicks/\d+ offsets \d+\.\.\d+ \((?<count>\d+) messages?, generation \d+\)$")]
     private static partial Regex Batch();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.Adapter;
 using Elsa.Sim.Kafka.Hosting;
 using Elsa.Sim.Kafka.MockCluster;
@@ -69,6 +70,18 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             FaultWindowMs = 10_000,
             QuietWindowMs = 60_000,
             Faults = [FaultKind.HandlerException, FaultKind.MemberRestart],
+            // The mock cluster's members' configuration (GroupTestSupport.MemberOptions), instead of the seed's draw.
+            Pins = new ConfigurationPins
+            {
+                BeginOffset = StartPosition.Earliest,
+                OffsetResetPolicy = OffsetResetPolicy.ResetToEarliest,
+                DirectAck = false,
+                CommitIntervalMs = 100,
+                PrefetchCount = 10,
+                PrefetchBytes = 102_400,
+                MaxRestarts = 3,
+                WhenExhausted = RestartExhaustedPolicy.FailGroup,
+            },
         };
         var plan = new FaultPlan(
             [FaultKind.HandlerException, FaultKind.MemberRestart],
@@ -124,7 +137,7 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             await Task.WhenAll(members.Select(m => m.StopAsync()));
             await WaitUntil(Task.WhenAll(members.Select(m => m.Completion)), "every member to shut down");
 
-            Assert.Equal(1, Count(crashed, Core.DiagnosticKind.WorkerCrashed));
+            Assert.Equal(1, Count(crashed, DiagnosticKind.WorkerCrashed));
             var committed = ReadCommitted(cluster, group, Topic, ends.Keys).ToDictionary(c => c.Partition, c => c.Offset);
             return
             [

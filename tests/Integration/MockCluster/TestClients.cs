@@ -17,10 +17,12 @@ internal static class TestClients
 
     private const int ReconnectBackoffMaxMs = 500;
 
-    public static IProducer<string, string> Producer(MockKafkaCluster cluster) =>
+    public static IProducer<string, string> Producer(MockKafkaCluster cluster) => Producer(cluster.BootstrapServers);
+
+    public static IProducer<string, string> Producer(string bootstrapServers) =>
         new ProducerBuilder<string, string>(new ProducerConfig
         {
-            BootstrapServers = cluster.BootstrapServers,
+            BootstrapServers = bootstrapServers,
             Acks = Acks.All,
             LingerMs = 5,
             MessageTimeoutMs = (int)Limit.TotalMilliseconds,
@@ -28,10 +30,13 @@ internal static class TestClients
         }).SetLogHandler(Discard).Build();
 
     public static IConsumer<string, string> Consumer(MockKafkaCluster cluster, string group,
+        AutoOffsetReset autoOffsetReset = AutoOffsetReset.Earliest) => Consumer(cluster.BootstrapServers, group, autoOffsetReset);
+
+    public static IConsumer<string, string> Consumer(string bootstrapServers, string group,
         AutoOffsetReset autoOffsetReset = AutoOffsetReset.Earliest) =>
         new ConsumerBuilder<string, string>(new ConsumerConfig
         {
-            BootstrapServers = cluster.BootstrapServers,
+            BootstrapServers = bootstrapServers,
             GroupId = group,
             AutoOffsetReset = autoOffsetReset,
             EnableAutoCommit = false,

@@ -93,8 +93,7 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public void A_trace_edited_after_it_was_written_no_longer_replays_and_exits_3()
     {
-        var trace = Path.Combine(_directory, "seed-7.jsonl");
-        Assert.Equal(0, Run("replay", "--seed", "7", "--out", trace).Code);
+        var trace = Recorded(seed: 7);
         var lines = File.ReadAllLines(trace);
         File.WriteAllLines(trace, lines.Where((_, i) => i != 2));
 
@@ -193,6 +192,121 @@ public sealed partial class CliTests : IDisposable
         Assert.Equal(0, run.Code);
         Assert.Contains($"no violation, so no timeline was drawn to {page}", run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(page));
+    }
+
+    [Fact]
+    public void Seeds_takes_an_inclusive_range_and_runs_exactly_those_seeds()
+    {
+        var run = Run("explore", "--seeds", "3..5");
+
+        Assert.Equal(0, run.Code);
+        Assert.StartsWith("SEED=3..5 (3 seeds)", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"seeds\s+│\s+3\s", run.Output);
+    }
+
+    [Theory]
+    [InlineData("--seeds 9..2", "--seeds 9..2: the range ends before it starts")]
+    [InlineData("--seeds 1..x", "--seeds takes a count of seeds (like 1000) or an inclusive range of seeds A..B (like 1..50), with seeds from 0 to 18446744073709551615 (was '1..x')")]
+    [InlineData("--seeds 1..5 --first-seed 3", "--seeds 1..5 names its first seed; it cannot be combined with --first-seed")]
+    public void A_bad_seed_range_says_what_is_wrong_with_it(string args, string problem)
+    {
+        var run = Run(["explore", .. args.Split(' ')]);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains(problem, run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("explore --seeds many", "--seeds takes a count of seeds (like 1000) or an inclusive range of seeds A..B (like 1..50) (was 'many')")]
+    [InlineData("explore --members three", "--members takes a whole number (was 'three')")]
+    [InlineData("explore --seed -1", "--seed takes a whole number from 0 to 18446744073709551615 (was '-1')")]
+    [InlineData("replay --seed x", "--seed takes a whole number from 0 to 18446744073709551615 (was 'x')")]
+    [InlineData("demo --messages lots", "--messages takes a whole number (was 'lots')")]
+    [InlineData("explore --duration-ms", "--duration-ms needs a value (number): The fault window")]
+    [InlineData("explore --bogus", "unknown option '--bogus' for elsa-sim explore (its options are --seeds, --seed, --first-seed,")]
+    [InlineData("shrink", "elsa-sim shrink needs trace-file: A trace written by explore, replay or shrink.")]
+    public void A_parse_error_names_the_option_and_the_form_it_takes_in_plain_words(string args, string problem)
+    {
+        var run = Run(args.Split(' '));
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains(problem, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_command_is_named_and_the_commands_are_listed()
+    {
+        var run = Run("no-such-command");
+
+        Assert.Equal(2, run.Code);
+        Assert.Equal(
+            ["elsa-sim: 1 problem:", "  - unknown command 'no-such-command': the commands are explore, replay, shrink, demo, consume, broker",
+                "Run 'elsa-sim --help' for usage."],
+            run.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void No_command_at_all_lists_the_commands()
+    {
+        var run = Run();
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("no command given: the commands are explore, replay, shrink, demo, consume, broker", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_cut_off_inside_a_line_is_reported_as_truncated_with_its_file_and_line_and_exits_2()
+    {
+        var trace = Recorded(seed: 11);
+        var lines = File.ReadAllLines(trace);
+        File.WriteAllText(trace, string.Join("\n", lines.Take(4)) + "\n" + lines[4][..(lines[4].Length / 2)]);
+
+        var replayed = Run("replay", trace);
+
+        Assert.Equal(2, replayed.Code);
+        Assert.Contains($"trace file '{trace}' is truncated or corrupt: line 5 is not a complete trace record", replayed.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("DIFFERS", replayed.Output, StringComparison.Ordinal);
+        // Nothing of the JSON reader's own message ("… LineNumber: 0 | BytePositionInLine: 57.").
+        Assert.DoesNotContain("BytePosition", replayed.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", replayed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_cut_off_between_lines_is_reported_as_truncated_not_as_a_replay_that_differs()
+    {
+        var trace = Recorded(seed: 12);
+        var lines = File.ReadAllLines(trace);
+        File.WriteAllLines(trace, lines.Take(lines.Length / 2));
+
+        var replayed = Run("replay", trace);
+        var shrunk = Run("shrink", trace);
+
+        Assert.Equal(2, replayed.Code);
+        Assert.Contains($"trace file '{trace}' is truncated: it ends at line {lines.Length / 2} without the verdict line every trace ends with", replayed.Error, StringComparison.Ordinal);
+        Assert.Equal(2, shrunk.Code);
+        Assert.Contains("is truncated", shrunk.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_whose_header_is_cut_off_is_reported_as_truncated_at_line_1_even_with_html()
+    {
+        var trace = Recorded(seed: 13);
+        File.WriteAllText(trace, File.ReadAllLines(trace)[0][..40]);
+
+        var replayed = Run("replay", trace, "--html", Path.Combine(_directory, "seed-13.html"));
+
+        Assert.Equal(2, replayed.Code);
+        Assert.Contains($"trace file '{trace}' is truncated or corrupt: line 1 is not a complete trace record", replayed.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "seed-13.html")));
+    }
+
+    /// <summary>The trace of <paramref name="seed"/>, written by <c>replay --seed --out</c> into the test's folder.</summary>
+    private string Recorded(int seed)
+    {
+        var trace = Path.Combine(_directory, $"seed-{seed}.jsonl");
+        Assert.Equal(0, Run("replay", "--seed", $"{seed}", "--out", trace).Code);
+        return trace;
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)

@@ -93,7 +93,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
             ? new ActivatorHandlerFactory(_options.Handler!)
             : new ServiceProviderHandlerFactory(services, _options.Handler!);
         _time = timeProvider ?? TimeProvider.System;
-        _metrics = new KafkaMetrics(meterFactory, _options.Group, Lag);
+        _metrics = new KafkaMetrics(meterFactory, _options.Name, _options.Group, Lag);
     }
 
     /// <summary>Raised for every diagnostic: a stale, malformed or backwards ack, a late worker message, a commit that will
@@ -114,6 +114,10 @@ public sealed class ElsaConsumer : IAsyncDisposable
 
     /// <summary>Why the consumer failed, or null.</summary>
     public string? FailureReason => Volatile.Read(ref _failure);
+
+    /// <summary>Whether the consumer failed, which partitions are parked and which have spent their restart budget, as of
+    /// the group manager's last step: what a health check reports.</summary>
+    public ElsaConsumerStatus Status => ElsaConsumerStatus.Of(State, _options.Restart, FailureReason);
 
     /// <summary>The group manager's state after its last step (tests and diagnostics).</summary>
     internal GroupState State => _runtime?.Loop.State ?? GroupState.Initial;

@@ -7,6 +7,13 @@ namespace Elsa.Sim.Kafka.Options;
 /// <c>config</c>), plus what a librdkafka consumer needs. See docs/kafka.md for how each maps onto librdkafka.</summary>
 public sealed class ElsaConsumerOptions
 {
+    /// <summary>The name of the consumer registered under no name of its own.</summary>
+    public const string DefaultName = "default";
+
+    /// <summary>Which consumer of the process this is: the name it was registered under with <c>AddElsaConsumer</c>. It
+    /// tags the consumer's metrics (<c>elsa.consumer</c>) and names its health check. Default <see cref="DefaultName"/>.</summary>
+    public string Name { get; set; } = DefaultName;
+
     /// <summary><c>group</c>: the consumer group id (librdkafka's <c>group.id</c>).</summary>
     public string Group { get; set; } = "";
 
@@ -32,6 +39,10 @@ public sealed class ElsaConsumerOptions
 
     /// <summary>How often acked offsets are committed. Default 5 000 ms.</summary>
     public long CommitIntervalMs { get; set; } = 5_000;
+
+    /// <summary>With <see cref="DirectAck"/>: how long after a retriable commit failure the offsets are sent again.
+    /// Default 100 ms.</summary>
+    public long CommitRetryBackoffMs { get; set; } = 100;
 
     /// <summary><c>config</c>: Elsa's consumer options (<c>min_bytes</c>, <c>max_bytes</c>, <c>max_wait_time</c>,
     /// <c>sleep_timeout</c>, <c>prefetch_count</c>, <c>prefetch_bytes</c>, <c>begin_offset</c>,
@@ -66,6 +77,10 @@ public sealed class ElsaConsumerOptions
     /// docs/kafka.md) are refused.</summary>
     public IDictionary<string, string> KafkaProperties { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>What was wrong with the configuration these options were bound from (unknown keys, values that do not
+    /// convert): reported with the validator's problems, in one error.</summary>
+    internal IReadOnlyList<string> ConfigurationProblems { get; set; } = [];
+
     /// <summary>The core's view of these options: the part the group manager checks and runs on.</summary>
     public GroupConfig ToGroupConfig() => new()
     {
@@ -77,6 +92,7 @@ public sealed class ElsaConsumerOptions
         AssignmentsRevokedHandler = AssignmentsRevokedHandler,
         DirectAck = DirectAck,
         CommitIntervalMs = CommitIntervalMs,
+        CommitRetryBackoffMs = CommitRetryBackoffMs,
         Config = Config,
         Restart = Restart,
     };

@@ -21,14 +21,21 @@ internal sealed class ElsaConsumerOptionsValidator : IValidateOptions<ElsaConsum
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
-    /// <summary>Every problem, in a stable order: the core's first, then the adapter's.</summary>
+    /// <summary>Every problem, in a stable order: the configuration's the options were bound from, then the core's, then
+    /// the adapter's.</summary>
     /// <param name="options">The options to check.</param>
     /// <param name="requireBootstrapServers">False when the caller supplies its own port (a simulated broker).</param>
     /// <param name="handlerFromServices">False when handlers are made with a parameterless constructor.</param>
     public static IReadOnlyList<string> Problems(ElsaConsumerOptions options, bool requireBootstrapServers, bool handlerFromServices)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>(options.ToGroupConfig().Validate());
+        var problems = new List<string>(options.ConfigurationProblems);
+        problems.AddRange(options.ToGroupConfig().Validate());
+        if (string.IsNullOrWhiteSpace(options.Name))
+        {
+            problems.Add("name must be a non-empty name: it tells this consumer's metrics and health check from another's");
+        }
+
         if (options.Handler is null)
         {
             problems.Add("handler must name an IMessageHandler type: the consumer creates one per worker");

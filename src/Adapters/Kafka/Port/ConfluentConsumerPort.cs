@@ -25,6 +25,7 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
 {
     private readonly IConsumer<byte[], byte[]> _consumer;
     private readonly ILogger _logger;
+    private readonly RepeatThrottle _repeats;
     private readonly bool _cooperative;
 
     // Consume thread only (Consume, Seek, and the rebalance callbacks inside Consume and Close).
@@ -35,17 +36,24 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     /// <summary>Builds the consumer; it joins the group on <see cref="Subscribe"/>.</summary>
     /// <exception cref="ArgumentException">When librdkafka refuses a property.</exception>
     public ConfluentConsumerPort(ElsaConsumerOptions options, ILogger? logger = null)
+        : this(options, logger, new RepeatThrottle(TimeProvider.System, RepeatThrottle.DefaultInterval))
+    {
+    }
+
+    /// <summary>A port whose repeated problems are summarized by <paramref name="repeats"/> (tests choose its clock).</summary>
+    internal ConfluentConsumerPort(ElsaConsumerOptions options, ILogger? logger, RepeatThrottle repeats)
     {
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger ?? NullLogger.Instance;
+        _repeats = repeats;
         _cooperative = options.AssignmentStrategy == AssignmentStrategy.CooperativeSticky;
         _consumer = new ConsumerBuilder<byte[], byte[]>(ConfluentConfig.Build(options))
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             // The Action forms: Confluent then unassigns by itself, and they are the only forms the cooperative protocol allows.
             .SetPartitionsRevokedHandler((_, partitions) => Listener.OnPartitionsRevoked(Forget(partitions)))
             .SetPartitionsLostHandler((_, partitions) => Listener.OnPartitionsLost(Forget(partitions)))
-            .SetErrorHandler((_, error) => _logger.KafkaError(error.Code.ToString(), error.Reason, error.IsFatal))
-            .SetLogHandler((_, message) => _logger.Librdkafka(LevelOf(message.Level), message.Facility, message.Message))
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => OnLog(message))
             .Build();
     }
 
@@ -244,7 +252,63 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     }
 
     /// <inheritdoc />
-    public void Dispose() => _consumer.Dispose();
+    public void Dispose()
+    {
+        _consumer.Dispose();
+        // Repeats since the last summary would otherwise go unsaid.
+        foreach (var (kind, summary) in _repeats.Drain())
+        {
+            SayRepeated(kind, summary);
+        }
+    }
+
+    private void OnError(Error error)
+    {
+        // A fatal error ends the client: it happens once and is always said.
+        if (error.IsFatal)
+        {
+            _logger.KafkaError(error.Code.ToString(), error.Reason, isFatal: true);
+            return;
+        }
+
+        Throttled($"Kafka error {error.Code}", error.Reason, () => _logger.KafkaError(error.Code.ToString(), error.Reason, isFatal: false));
+    }
+
+    private void OnLog(LogMessage message)
+    {
+        var level = LevelOf(message.Level);
+        // librdkafka logs a broker failure under FAIL and hands the same failure to the error handler, which says it.
+        if (message.Facility == "FAIL" && level >= LogLevel.Error)
+        {
+            return;
+        }
+
+        if (level < LogLevel.Warning)
+        {
+            _logger.Librdkafka(level, message.Facility, message.Message);
+            return;
+        }
+
+        Throttled($"librdkafka {message.Facility} {level}", message.Message, () => _logger.Librdkafka(level, message.Facility, message.Message));
+    }
+
+    /// <summary>Says the first occurrence of <paramref name="kind"/> with <paramref name="sayFirst"/>, then summarizes its
+    /// repeats at most once per interval.</summary>
+    private void Throttled(string kind, string text, Action sayFirst)
+    {
+        var verdict = _repeats.Observe(kind, text);
+        if (verdict.Kind == RepeatVerdictKind.First)
+        {
+            sayFirst();
+        }
+        else if (verdict.Kind == RepeatVerdictKind.Summary)
+        {
+            SayRepeated(kind, verdict);
+        }
+    }
+
+    private void SayRepeated(string kind, RepeatVerdict summary) =>
+        _logger.Repeated(kind, summary.Repeats, (long)summary.Over.TotalSeconds, summary.LastText);
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
     {

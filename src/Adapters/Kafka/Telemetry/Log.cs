@@ -66,6 +66,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 41, Message = "librdkafka {Facility}: {Text}")]
     public static partial void Librdkafka(this ILogger logger, LogLevel level, string facility, string text);
 
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "{Kind} repeated {Repeats} times in the last {Seconds} s; the latest: {Text}")]
+    public static partial void Repeated(this ILogger logger, string kind, long repeats, long seconds, string text);
+
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Consume failed; going on: {Reason}")]
     public static partial void ConsumeFailed(this ILogger logger, string reason);
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Confluent.Kafka;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using ElsaConsumerConfig = Elsa.Sim.Core.ConsumerConfig;
@@ -74,7 +75,7 @@ public class ConsumeBenchmarks
         using var memory = new PeakMemory();
         using var stop = new CancellationTokenSource(Limit);
         var feed = ProducerFeed.Start(_cluster!, topic, Partitions, Messages, SizeBytes, () => CountingHandler.Handled, stop.Token);
-        var consumer = new ElsaConsumer(new ElsaConsumerOptions
+        var consumer = KafkaConsumers.Create(new KafkaConsumerOptions
         {
             Group = $"elsa-{topic}",
             Topics = [topic],

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using ElsaConsumerConfig = Elsa.Sim.Core.ConsumerConfig;
@@ -42,7 +43,7 @@ public class WindowMemoryBenchmarks
         ProducerFeed.Start(_cluster, topic, Partitions, Partitions * MessagesPerPartition, SizeBytes, () => 0, stop.Token).Wait(stop.Token);
         StuckHandler.Reset();
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        var consumer = new ElsaConsumer(new ElsaConsumerOptions
+        var consumer = KafkaConsumers.Create(new KafkaConsumerOptions
         {
             Group = $"memory-{topic}",
             Topics = [topic],

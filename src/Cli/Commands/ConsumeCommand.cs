@@ -4,7 +4,8 @@ using Elsa.Sim.Cli.Kafka;
 using Elsa.Sim.Cli.Options;
 using Elsa.Sim.Cli.Output;
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -87,7 +88,7 @@ internal static class ConsumeCommand
                 return Usage.Fail(io.Error, command.Name, problems);
             }
 
-            var options = new ElsaConsumerOptions
+            var options = new KafkaConsumerOptions
             {
                 BootstrapServers = servers!,
                 Group = groupName!,
@@ -102,7 +103,7 @@ internal static class ConsumeCommand
             ElsaConsumer consumer;
             try
             {
-                consumer = new ElsaConsumer(options, loggers);
+                consumer = KafkaConsumers.Create(options, loggers);
             }
             catch (InvalidConfigurationException e)
             {

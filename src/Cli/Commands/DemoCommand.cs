@@ -3,7 +3,8 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Elsa.Sim.Cli.Options;
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using Spectre.Console;
@@ -71,7 +72,7 @@ internal static class DemoCommand
         console.WriteLine($"mock cluster {cluster.BootstrapServers}; topic {Topic} with {partitions} partitions; group {Group} of {memberCount} members");
         var recorder = new DemoRecorder();
         var owners = Enumerable.Range(0, memberCount).Select(_ => new Ownership()).ToArray();
-        var members = owners.Select(owner => new ElsaConsumer(MemberOptions(cluster, recorder, owner))).ToArray();
+        var members = owners.Select(owner => KafkaConsumers.Create(MemberOptions(cluster, recorder, owner))).ToArray();
         var events = new List<string>();
         var diagnostics = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var member in members)
@@ -160,9 +161,9 @@ internal static class DemoCommand
         }
     }
 
-    private static ElsaConsumerOptions MemberOptions(MockKafkaCluster cluster, DemoRecorder recorder, Ownership owner)
+    private static KafkaConsumerOptions MemberOptions(MockKafkaCluster cluster, DemoRecorder recorder, Ownership owner)
     {
-        var options = new ElsaConsumerOptions
+        var options = new KafkaConsumerOptions
         {
             Group = Group,
             Topics = [Topic],

@@ -3,6 +3,7 @@ using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.MockCluster;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
+using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Kafka.Port;
 using Elsa.Sim.Kafka.Telemetry;
 using Microsoft.Extensions.Time.Testing;
@@ -24,7 +25,7 @@ public sealed class BrokerDownLoggingTests(ITestOutputHelper output)
         var clock = new FakeTimeProvider();
         var repeats = new RepeatThrottle(clock, SummaryInterval);
         var logger = new CapturingLogger();
-        var options = new ElsaConsumerOptions { Group = "order-handlers", Topics = ["orders"], BootstrapServers = cluster.BootstrapServers };
+        var options = new KafkaConsumerOptions { Group = "order-handlers", Topics = ["orders"], BootstrapServers = cluster.BootstrapServers };
         using var port = new ConfluentConsumerPort(options, logger, repeats);
         cluster.SetBrokerDown(1);
         port.Subscribe(["orders"], new NoRebalances());
@@ -52,22 +53,18 @@ public sealed class BrokerDownLoggingTests(ITestOutputHelper output)
         while (!condition())
         {
             Assert.True(waited.Elapsed < TestClients.Limit, $"Gave up after {TestClients.Limit.TotalSeconds} s waiting for {waitingFor}.");
-            port.Consume(TimeSpan.FromMilliseconds(100));
+            port.ConsumeAsync(TimeSpan.FromMilliseconds(100)).AsTask().GetAwaiter().GetResult();
         }
     }
 
     /// <summary>No group forms while the only broker is down.</summary>
     private sealed class NoRebalances : IRebalanceListener
     {
-        public IReadOnlyList<AssignedStart> OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions) =>
+        public ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartition> partitions) =>
             throw new InvalidOperationException("no assignment can arrive while the broker is down");
 
-        public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions)
-        {
-        }
+        public ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartition> partitions) => ValueTask.CompletedTask;
 
-        public void OnPartitionsLost(IReadOnlyList<TopicPartition> partitions)
-        {
-        }
+        public ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartition> partitions) => ValueTask.CompletedTask;
     }
 }

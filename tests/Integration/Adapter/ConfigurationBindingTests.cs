@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Elsa.Sim.Integration.Tests.Adapter;
 
-/// <summary><c>AddElsaConsumer(name, configuration)</c>: every option of <see cref="ElsaConsumerOptions"/> binds from an
+/// <summary><c>AddElsaConsumer(name, configuration)</c>: every option of <see cref="KafkaConsumerOptions"/> binds from an
 /// appsettings.json section, and whatever does not bind fails the host at start in one error with the validator's
 /// problems.</summary>
 public sealed class ConfigurationBindingTests
@@ -58,14 +58,14 @@ public sealed class ConfigurationBindingTests
 
     // Options a configuration cannot carry: delegates, and the name, which is AddElsaConsumer's argument.
     private static readonly string[] CodeOnly =
-        [nameof(ElsaConsumerOptions.Name), nameof(ElsaConsumerOptions.AssignmentReceivedHandler), nameof(ElsaConsumerOptions.AssignmentsRevokedHandler)];
+        [nameof(KafkaConsumerOptions.Name), nameof(KafkaConsumerOptions.AssignmentReceivedHandler), nameof(KafkaConsumerOptions.AssignmentsRevokedHandler)];
 
     [Fact]
     public void Every_option_binds_from_an_appsettings_section()
     {
         using var services = new ServiceCollection().AddElsaConsumer("orders", Json(EveryOption).GetSection("Kafka:Orders")).BuildServiceProvider();
 
-        var options = services.GetRequiredService<IOptionsMonitor<ElsaConsumerOptions>>().Get("orders");
+        var options = services.GetRequiredService<IOptionsMonitor<KafkaConsumerOptions>>().Get("orders");
 
         Assert.Equal("orders", options.Name);
         Assert.Equal("order-handlers", options.Group);
@@ -102,7 +102,7 @@ public sealed class ConfigurationBindingTests
         static string[] Settable(Type type) =>
             [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name)];
 
-        Assert.Equal(Settable(typeof(ElsaConsumerOptions)).Except(CodeOnly).Order(), Keys(section).Order());
+        Assert.Equal(Settable(typeof(KafkaConsumerOptions)).Except(CodeOnly).Order(), Keys(section).Order());
         Assert.Equal(Settable(typeof(ConsumerConfig)).Order(), Keys(section.GetSection("Config")).Order());
         Assert.Equal(Settable(typeof(RestartConfig)).Order(), Keys(section.GetSection("Restart")).Order());
     }
@@ -146,7 +146,7 @@ public sealed class ConfigurationBindingTests
             ["Kafka:Orders:Restart:WhenExhausted"] = "1",
             ["Kafka:Orders:Name"] = "payments",
         });
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddElsaConsumer("orders", configuration.GetSection("Kafka:Orders"));
         using var host = builder.Build();
@@ -176,7 +176,7 @@ public sealed class ConfigurationBindingTests
         var options = new ServiceCollection()
             .AddElsaConsumer<AckingHandler>("orders", configuration.GetSection("Orders"))
             .BuildServiceProvider()
-            .GetRequiredService<IOptionsMonitor<ElsaConsumerOptions>>();
+            .GetRequiredService<IOptionsMonitor<KafkaConsumerOptions>>();
         var error = Assert.Throws<OptionsValidationException>(() => options.Get("orders"));
 
         Assert.StartsWith("Orders:Topcis: unknown key; the keys here are AssignmentReceivedHandler, AssignmentStrategy,", error.Failures.First(), StringComparison.Ordinal);
@@ -184,9 +184,9 @@ public sealed class ConfigurationBindingTests
     }
 
     /// <summary>The options <paramref name="section"/> binds to, with no binding problem.</summary>
-    private static ElsaConsumerOptions Bound(IConfiguration section)
+    private static KafkaConsumerOptions Bound(IConfiguration section)
     {
-        var options = new ElsaConsumerOptions();
+        var options = new KafkaConsumerOptions();
         ElsaConsumerConfiguration.Bind(section, options);
         Assert.Empty(options.ConfigurationProblems);
         return options;

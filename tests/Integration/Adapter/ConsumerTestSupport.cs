@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Elsa.Sim.Integration.Tests.MockCluster;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 

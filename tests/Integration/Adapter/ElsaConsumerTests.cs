@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.MockCluster;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         var log = new HandledLog();
         var clock = Stopwatch.StartNew();
 
-        await using var consumer = new ElsaConsumer(Options(cluster, group, topic, log), new TestOutputLoggerFactory(output));
+        await using var consumer = KafkaConsumers.Create(Options(cluster, group, topic, log), new TestOutputLoggerFactory(output));
         await consumer.StartAsync();
         await WaitUntil(() => CommittedAll(consumer, topic, ends), $"commits at the high watermark of all {partitions} partitions");
         var committedAfter = clock.Elapsed;
@@ -58,7 +59,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         cluster.CreateTopic(topic, partitions: 2);
         var ends = await ProduceAsync(cluster, topic, partitions: 2, count: 10);
         var log = new HandledLog();
-        await using var consumer = new ElsaConsumer(Options(cluster, "payment-handlers", topic, log), new TestOutputLoggerFactory(output));
+        await using var consumer = KafkaConsumers.Create(Options(cluster, "payment-handlers", topic, log), new TestOutputLoggerFactory(output));
         var invalid = new List<ElsaDiagnosticEventArgs>();
         var threeReported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         consumer.DiagnosticReported += (_, diagnostic) =>
@@ -107,7 +108,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         var log = new HandledLog();
         log.CrashOnceAt(partition: 2, offset: 40);
         var crashes = 0;
-        await using var consumer = new ElsaConsumer(Options(cluster, group, topic, log), new TestOutputLoggerFactory(output, LogLevel.Error));
+        await using var consumer = KafkaConsumers.Create(Options(cluster, group, topic, log), new TestOutputLoggerFactory(output, LogLevel.Error));
         consumer.DiagnosticReported += (_, d) =>
         {
             if (d.Kind == DiagnosticKind.WorkerCrashed)
@@ -145,8 +146,8 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         await ProduceAsync(cluster, topic, partitions, count: 600);
         var log = new HandledLog();
         var clock = Stopwatch.StartNew();
-        await using var first = new ElsaConsumer(Options(cluster, group, topic, log, strategy), new TestOutputLoggerFactory(output));
-        await using var second = new ElsaConsumer(Options(cluster, group, topic, log, strategy), new TestOutputLoggerFactory(output));
+        await using var first = KafkaConsumers.Create(Options(cluster, group, topic, log, strategy), new TestOutputLoggerFactory(output));
+        await using var second = KafkaConsumers.Create(Options(cluster, group, topic, log, strategy), new TestOutputLoggerFactory(output));
 
         await first.StartAsync();
         await WaitUntil(() => first.State.Partitions.Count == partitions && log.Count > 0, "the first member to own every partition");
@@ -180,7 +181,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         options.Handler = typeof(HoldingHandler);
         // The window is full once more than 5 messages are unacknowledged (prefetch_bytes 0: any bytes count).
         options.Config = options.Config with { PrefetchCount = 5, PrefetchBytes = 0 };
-        await using var consumer = new ElsaConsumer(options, new TestOutputLoggerFactory(output));
+        await using var consumer = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output));
         await consumer.StartAsync();
 
         await WaitUntil(() => log.Offsets(0).Count >= 6, "the first window of partition 0");
@@ -227,7 +228,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         var options = Options(cluster, group, topic, log);
         options.AssignmentReceivedHandler = (_, partition, _, _) =>
             ValueTask.FromResult(partition.Partition == 1 ? CallbackOutcome.Failed("no room for partition 1") : CallbackOutcome.Ok);
-        await using var failing = new ElsaConsumer(options, new TestOutputLoggerFactory(output, LogLevel.Critical));
+        await using var failing = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output, LogLevel.Critical));
         var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         failing.Failed += (_, e) => failed.TrySetResult(e.Reason);
 
@@ -243,7 +244,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         Assert.Equal(0, log.Count);
 
         // It left the group: a healthy member gets every partition and consumes everything.
-        await using var healthy = new ElsaConsumer(Options(cluster, group, topic, log), new TestOutputLoggerFactory(output));
+        await using var healthy = KafkaConsumers.Create(Options(cluster, group, topic, log), new TestOutputLoggerFactory(output));
         await healthy.StartAsync();
         await WaitUntil(() => CommittedAll(healthy, topic, ends), "a healthy member's commits");
         Assert.True(log.HasAll(ends));
@@ -263,7 +264,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return CallbackOutcome.Ok;
         };
-        await using var consumer = new ElsaConsumer(options, new TestOutputLoggerFactory(output, LogLevel.Critical));
+        await using var consumer = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output, LogLevel.Critical));
 
         await consumer.StartAsync();
         await WaitUntil(consumer.Completion.ContinueWith(_ => { }, TaskScheduler.Default), "the consumer to give up");
@@ -286,8 +287,8 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         // Long enough for the assignment on a busy 2-core machine (the manager loop may wait for the thread pool to grow,
         // about 0.5 s at a time), short enough for a quick test.
         options.RebalanceTimeoutMs = 5_000;
-        await using var stuck = new ElsaConsumer(options, new TestOutputLoggerFactory(output, LogLevel.Debug));
-        await using var joining = new ElsaConsumer(Options(cluster, group, topic, new HandledLog()), new TestOutputLoggerFactory(output));
+        await using var stuck = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output, LogLevel.Debug));
+        await using var joining = KafkaConsumers.Create(Options(cluster, group, topic, new HandledLog()), new TestOutputLoggerFactory(output));
 
         await stuck.StartAsync();
         await WaitUntil(() => log.Count > 0, "the first member's handler to be stuck in a batch");
@@ -312,7 +313,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         var options = Options(cluster, group, topic, log);
         options.CommitIntervalMs = 60_000;
         var clock = new FakeTimeProvider();
-        await using var consumer = new ElsaConsumer(options, new TestOutputLoggerFactory(output), clock);
+        await using var consumer = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output), clock);
         await consumer.StartAsync();
 
         // Every ack has reached the group manager, and the clock has not moved: nothing is due, nothing is committed.
@@ -329,7 +330,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
     [Fact]
     public void Elsa_consumer_invalid_options_throw_one_error_naming_every_problem()
     {
-        static void Configure(ElsaConsumerOptions o)
+        static void Configure(KafkaConsumerOptions o)
         {
             o.Group = " ";
             o.Topics = [];
@@ -353,16 +354,16 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
             "config.max_wait_time must be at most 300000 ms for librdkafka (was 400000)",
             "kafka_properties must not set 'enable.auto.commit': the adapter sets it from its own options",
         ];
-        var options = new ElsaConsumerOptions();
+        var options = new KafkaConsumerOptions();
         Configure(options);
 
-        var error = Assert.Throws<InvalidConfigurationException>(() => new ElsaConsumer(options));
+        var error = Assert.Throws<InvalidConfigurationException>(() => KafkaConsumers.Create(options));
         Assert.Equal(expected, error.Problems);
         Assert.StartsWith($"Invalid configuration ({expected.Length} problems)", error.Message, StringComparison.Ordinal);
 
         // The same problems, all at once, when the options come through dependency injection.
         using var services = new ServiceCollection().AddElsaConsumer(Configure).BuildServiceProvider();
-        var injected = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ElsaConsumerOptions>>().Value);
+        var injected = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<KafkaConsumerOptions>>().Value);
         Assert.Equal(expected, injected.Failures);
     }
 
@@ -376,7 +377,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         var ends = await ProduceAsync(cluster, topic, partitions: 3, count: 90);
         var log = new HandledLog();
 
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(log);
         builder.Services.AddElsaConsumer(o =>
@@ -395,15 +396,15 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         Assert.Equal(ends.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)), ReadCommitted(cluster, group, topic, ends.Keys));
     }
 
-    private static ElsaConsumerOptions Options(MockKafkaCluster cluster, string group, string topic, HandledLog log,
+    private static KafkaConsumerOptions Options(MockKafkaCluster cluster, string group, string topic, HandledLog log,
         AssignmentStrategy strategy = AssignmentStrategy.Range)
     {
-        var options = new ElsaConsumerOptions { Handler = typeof(AckingHandler), AssignmentStrategy = strategy };
+        var options = new KafkaConsumerOptions { Handler = typeof(AckingHandler), AssignmentStrategy = strategy };
         Configure(options, cluster, group, topic, log);
         return options;
     }
 
-    private static void Configure(ElsaConsumerOptions options, MockKafkaCluster cluster, string group, string topic, HandledLog? log)
+    private static void Configure(KafkaConsumerOptions options, MockKafkaCluster cluster, string group, string topic, HandledLog? log)
     {
         options.Group = group;
         options.Topics = [topic];

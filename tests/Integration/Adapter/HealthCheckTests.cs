@@ -1,5 +1,6 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -108,7 +109,7 @@ public sealed class HealthCheckTests
         return (cluster, await ProduceAsync(cluster, "orders", partitions: 2, count: 20));
     }
 
-    private static ServiceProvider Services(MockKafkaCluster cluster, Action<ElsaConsumerOptions> configure) =>
+    private static ServiceProvider Services(MockKafkaCluster cluster, Action<KafkaConsumerOptions> configure) =>
         new ServiceCollection()
             .AddLogging()
             .AddElsaConsumer("orders", o =>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public sealed class NamedConsumerTests
         var payments = new HandledLog();
         using var acks = new AckCounter();
 
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(orders);
         builder.Services.AddElsaConsumer<OrdersAckingLaterHandler>("orders", o => Configure(o, cluster, "order-handlers", "orders", initArgs: null));
@@ -75,13 +76,13 @@ public sealed class NamedConsumerTests
         });
         await using var services = registrations.BuildServiceProvider();
 
-        Assert.Same(services.GetRequiredKeyedService<ElsaConsumer>(ElsaConsumerOptions.DefaultName), services.GetRequiredService<ElsaConsumer>());
+        Assert.Same(services.GetRequiredKeyedService<ElsaConsumer>(KafkaConsumerOptions.DefaultName), services.GetRequiredService<ElsaConsumer>());
         // Its options are the unnamed ones, as they were before consumers had names.
-        Assert.Equal(ElsaConsumerOptions.DefaultName, services.GetRequiredService<IOptions<ElsaConsumerOptions>>().Value.Name);
-        Assert.Throws<InvalidOperationException>(() => registrations.AddElsaConsumer(ElsaConsumerOptions.DefaultName, _ => { }));
+        Assert.Equal(KafkaConsumerOptions.DefaultName, services.GetRequiredService<IOptions<KafkaConsumerOptions>>().Value.Name);
+        Assert.Throws<InvalidOperationException>(() => registrations.AddElsaConsumer(KafkaConsumerOptions.DefaultName, _ => { }));
     }
 
-    private static void Configure(ElsaConsumerOptions options, MockKafkaCluster cluster, string group, string topic, HandledLog? initArgs)
+    private static void Configure(KafkaConsumerOptions options, MockKafkaCluster cluster, string group, string topic, HandledLog? initArgs)
     {
         options.Group = group;
         options.Topics = [topic];
@@ -102,7 +103,7 @@ public sealed class NamedConsumerTests
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == "Elsa.Sim.Kafka" && instrument.Name == "elsa.consumer.acks")
+                if (instrument.Meter.Name == ElsaConsumer.MeterName && instrument.Name == "elsa.consumer.acks")
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

@@ -1,5 +1,6 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Elsa.Sim.Integration.Tests.Adapter;

@@ -1,6 +1,7 @@
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.MockCluster;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public sealed class StartPositionTests(ITestOutputHelper output)
         await using var services = new ServiceCollection().AddSingleton(log).AddSingleton(fault).BuildServiceProvider();
         var options = Options(cluster, group, begin == "latest" ? StartPosition.Latest : StartPosition.Earliest);
         options.Handler = typeof(FailsOnceAtStartHandler);
-        await using var consumer = new ElsaConsumer(options, new TestOutputLoggerFactory(output, LogLevel.Warning), services: services);
+        await using var consumer = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output, LogLevel.Warning), services: services);
         var crashes = new List<string>();
         consumer.DiagnosticReported += (_, d) =>
         {
@@ -99,7 +100,7 @@ public sealed class StartPositionTests(ITestOutputHelper output)
         options.AssignmentStrategy = strategy;
         // The window pauses the partition once more than 5 messages are unacknowledged, so the member's position stays at 6.
         options.Config = options.Config with { PrefetchCount = 5, PrefetchBytes = 0, OffsetResetPolicy = policy };
-        await using var consumer = new ElsaConsumer(options, new TestOutputLoggerFactory(output, LogLevel.Warning));
+        await using var consumer = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output, LogLevel.Warning));
         var resets = new List<GroupEffect.Diagnostic>();
         var landed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         consumer.DiagnosticReported += (_, d) =>
@@ -144,7 +145,7 @@ public sealed class StartPositionTests(ITestOutputHelper output)
         Assert.Equal((resumeAt, resumeAt - 6L), (reset.Offset, reset.SkippedOffsets));
     }
 
-    private static ElsaConsumerOptions Options(MockKafkaCluster cluster, string group, StartPosition begin) => new()
+    private static KafkaConsumerOptions Options(MockKafkaCluster cluster, string group, StartPosition begin) => new()
     {
         Group = group,
         Topics = [Topic],

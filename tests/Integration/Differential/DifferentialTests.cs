@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.Adapter;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Simulation;
 using Microsoft.Extensions.Logging;
@@ -109,7 +110,7 @@ public sealed class DifferentialTests(ITestOutputHelper output)
         cluster.CreateTopic(Topic, Partitions);
         var log = new HandledLog();
         log.CrashOnceAt(ThrowingPartition, ThrowAtOffset);
-        ElsaConsumer Member() => new(MemberOptions(cluster, group, Topic, log), new TestOutputLoggerFactory(output, LogLevel.Critical));
+        ElsaConsumer Member() => KafkaConsumers.Create(MemberOptions(cluster, group, Topic, log), new TestOutputLoggerFactory(output, LogLevel.Critical));
         var members = Enumerable.Range(0, Members).Select(_ => Member()).ToList();
         try
         {

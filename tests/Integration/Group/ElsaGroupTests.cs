@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.Adapter;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
+using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Kafka.Port;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
@@ -29,9 +31,9 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             cluster.CreateTopic(topic, partitions);
             var log = new HandledLog();
             var clock = Stopwatch.StartNew();
-            await using var first = new ElsaConsumer(MemberOptions(cluster, group, topic, log), Logs());
-            await using var second = new ElsaConsumer(MemberOptions(cluster, group, topic, log), Logs());
-            await using var third = new ElsaConsumer(MemberOptions(cluster, group, topic, log), Logs());
+            await using var first = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs());
+            await using var second = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs());
+            await using var third = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs());
 
             await Task.WhenAll(first.StartAsync(), second.StartAsync());
             await WaitUntil(() => Split([first, second], partitions), "two members to split 12 partitions");
@@ -62,8 +64,8 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             using var cluster = MockKafkaCluster.Start(brokers: 3);
             cluster.CreateTopic(topic, partitions);
             var log = new HandledLog();
-            await using var first = new ElsaConsumer(MemberOptions(cluster, group, topic, log), Logs());
-            await using var second = new ElsaConsumer(MemberOptions(cluster, group, topic, log), Logs());
+            await using var first = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs());
+            await using var second = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs());
             // The victim never commits on its own (the interval is far away), and once killed its commits are refused.
             var victimOptions = MemberOptions(cluster, group, topic, log);
             victimOptions.CommitIntervalMs = 600_000;
@@ -126,9 +128,9 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             log.CrashOnceAt(crashPartition, crashOffset);
             ElsaConsumer[] members =
             [
-                new(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
-                new(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
-                new(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
             ];
             try
             {
@@ -176,9 +178,9 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             var ends = await ProduceAsync(cluster, topic, partitions, count: 60);
             var held = new HandledLog();
             var others = new HandledLog();
-            await using var holder = new ElsaConsumer(MemberOptions(cluster, group, topic, held, typeof(HoldingHandler)), Logs());
-            await using var second = new ElsaConsumer(MemberOptions(cluster, group, topic, others), Logs());
-            await using var third = new ElsaConsumer(MemberOptions(cluster, group, topic, others), Logs());
+            await using var holder = KafkaConsumers.Create(MemberOptions(cluster, group, topic, held, typeof(HoldingHandler)), Logs());
+            await using var second = KafkaConsumers.Create(MemberOptions(cluster, group, topic, others), Logs());
+            await using var third = KafkaConsumers.Create(MemberOptions(cluster, group, topic, others), Logs());
             var stale = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             holder.DiagnosticReported += (_, d) =>
             {
@@ -232,9 +234,9 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             var log = new HandledLog();
             ElsaConsumer[] members =
             [
-                new(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
-                new(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
-                new(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
             ];
             var clock = Stopwatch.StartNew();
             try

@@ -1,6 +1,7 @@
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.Adapter;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 
@@ -14,10 +15,10 @@ internal static class GroupTestSupport
 
     /// <summary>Options for one member. The mock coordinator waits session.timeout.ms − 1 s for members to rejoin when
     /// a member joins a group that is up, so the session is short and heartbeats frequent.</summary>
-    public static ElsaConsumerOptions MemberOptions(MockKafkaCluster cluster, string group, string topic, HandledLog log,
+    public static KafkaConsumerOptions MemberOptions(MockKafkaCluster cluster, string group, string topic, HandledLog log,
         Type? handler = null)
     {
-        var options = new ElsaConsumerOptions
+        var options = new KafkaConsumerOptions
         {
             Group = group,
             Topics = [topic],

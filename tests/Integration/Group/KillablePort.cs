@@ -1,11 +1,11 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Hosting.Port;
 
 namespace Elsa.Sim.Integration.Tests.Group;
 
 /// <summary>A real Confluent.Kafka port that can be "killed": from then on every commit is refused as fenced, so the
 /// member dies with whatever it handled since its last commit uncommitted, as a crashed process would.</summary>
-internal sealed class KillablePort(IKafkaConsumerPort inner) : IKafkaConsumerPort
+internal sealed class KillablePort(IConsumerPort inner) : IConsumerPort
 {
     private volatile bool _killed;
 
@@ -15,11 +15,12 @@ internal sealed class KillablePort(IKafkaConsumerPort inner) : IKafkaConsumerPor
 
     public void Subscribe(IReadOnlyList<string> topics, IRebalanceListener listener) => inner.Subscribe(topics, listener);
 
-    public FetchedMessage? Consume(TimeSpan timeout) => inner.Consume(timeout);
+    public ValueTask<FetchedMessage?> ConsumeAsync(TimeSpan timeout) => inner.ConsumeAsync(timeout);
 
-    public IReadOnlyList<long?> Committed(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout) => inner.Committed(partitions, timeout);
+    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout) => inner.CommittedAsync(partitions, timeout);
 
-    public CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets) => _killed ? CommitOutcome.Fenced : inner.Commit(offsets);
+    public ValueTask<CommitOutcome> CommitAsync(IReadOnlyList<PartitionOffset> offsets) =>
+        _killed ? ValueTask.FromResult(CommitOutcome.Fenced) : inner.CommitAsync(offsets);
 
     public void Seek(TopicPartition partition, long offset) => inner.Seek(partition, offset);
 
@@ -27,11 +28,11 @@ internal sealed class KillablePort(IKafkaConsumerPort inner) : IKafkaConsumerPor
 
     public void Resume(IReadOnlyList<TopicPartition> partitions) => inner.Resume(partitions);
 
-    public Watermarks QueryWatermarks(TopicPartition partition, TimeSpan timeout) => inner.QueryWatermarks(partition, timeout);
+    public ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout) => inner.QueryWatermarksAsync(partition, timeout);
 
     public Watermarks? CachedWatermarks(TopicPartition partition) => inner.CachedWatermarks(partition);
 
-    public void Close() => inner.Close();
+    public ValueTask CloseAsync() => inner.CloseAsync();
 
     public void Dispose() => inner.Dispose();
 }

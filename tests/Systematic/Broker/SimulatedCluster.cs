@@ -1,5 +1,5 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Systematic.Tests.Monitors;
 using Elsa.Sim.Systematic.Tests.Support;
 using Microsoft.Coyote.Runtime;

@@ -1,6 +1,6 @@
 using System.Text;
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Port;
+using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Systematic.Tests.Handlers;
 using Elsa.Sim.Systematic.Tests.Monitors;
 using Elsa.Sim.Systematic.Tests.Support;
@@ -13,7 +13,7 @@ namespace Elsa.Sim.Systematic.Tests.Broker;
 /// partitions, fetch positions, pauses) and runs rebalance callbacks inside <see cref="Consume"/> and
 /// <see cref="Close"/>, on the consume thread, as librdkafka does. Like librdkafka, it keeps an application's pause
 /// across a revocation and a later reassignment of the partition; only <see cref="Resume"/> undoes it.</summary>
-internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Ledger ledger, Happenings happenings) : IKafkaConsumerPort
+internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Ledger ledger, Happenings happenings) : IConsumerPort
 {
     private readonly object _gate = new();
     private readonly Dictionary<TopicPartition, long> _positions = [];
@@ -33,7 +33,7 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
         cluster.Join(member);
     }
 
-    public FetchedMessage? Consume(TimeSpan timeout)
+    public async ValueTask<FetchedMessage?> ConsumeAsync(TimeSpan timeout)
     {
         var listener = _listener ?? throw new InvalidOperationException("consume before subscribe");
         // Taken before looking for work: a change signalled after this point wakes the wait below, one signalled before
@@ -44,16 +44,16 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
         {
             case CallbackKind.Lost:
                 RevocationBegins();
-                Revoke(callback.Partitions, () => listener.OnPartitionsLost(callback.Partitions));
+                await RevokeAsync(callback.Partitions, () => listener.OnPartitionsLostAsync(callback.Partitions));
                 cluster.LossHandled(member);
                 return null;
             case CallbackKind.Revoke:
                 RevocationBegins();
-                Revoke(callback.Partitions, () => listener.OnPartitionsRevoked(callback.Partitions));
+                await RevokeAsync(callback.Partitions, () => listener.OnPartitionsRevokedAsync(callback.Partitions));
                 cluster.Revoked(member);
                 return null;
             case CallbackKind.Assign:
-                Assign(listener, callback.Partitions);
+                await AssignAsync(listener, callback.Partitions);
                 return null;
             default:
                 break;
@@ -66,13 +66,14 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
 
         // Nothing to fetch: wait until something changes or the poll times out, which in virtual time is the same
         // thing, because the scenario signals the cluster whenever it lets time pass.
-        changed.Wait();
+        await changed;
         return null;
     }
 
-    public IReadOnlyList<long?> Committed(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout) => cluster.Committed(partitions);
+    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout) =>
+        ValueTask.FromResult(cluster.Committed(partitions));
 
-    public CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets)
+    public ValueTask<CommitOutcome> CommitAsync(IReadOnlyList<PartitionOffset> offsets)
     {
         lock (_gate)
         {
@@ -82,7 +83,7 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
             }
         }
 
-        return cluster.Commit(member, offsets);
+        return ValueTask.FromResult(cluster.Commit(member, offsets));
     }
 
     public void Seek(TopicPartition partition, long offset)
@@ -131,11 +132,11 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
         cluster.Signal();
     }
 
-    public Watermarks QueryWatermarks(TopicPartition partition, TimeSpan timeout) => new(0, cluster.End(partition));
+    public ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout) => ValueTask.FromResult(new Watermarks(0, cluster.End(partition)));
 
     public Watermarks? CachedWatermarks(TopicPartition partition) => new Watermarks(0, cluster.End(partition));
 
-    public void Close()
+    public async ValueTask CloseAsync()
     {
         TopicPartition[] assigned;
         lock (_gate)
@@ -146,7 +147,7 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
         if (assigned.Length > 0 && _listener is { } listener)
         {
             // Leaving the group is an orderly revocation of everything the client holds, as librdkafka's close is.
-            Revoke(assigned, () => listener.OnPartitionsRevoked(assigned));
+            await RevokeAsync(assigned, () => listener.OnPartitionsRevokedAsync(assigned));
         }
 
         cluster.Leave(member);
@@ -167,7 +168,7 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
         happenings.Reach(Cue.RevocationBegan, member);
     }
 
-    private void Revoke(IReadOnlyList<TopicPartition> partitions, Action callback)
+    private async ValueTask RevokeAsync(IReadOnlyList<TopicPartition> partitions, Func<ValueTask> callback)
     {
         Specification.Monitor<LivenessMonitor>(new RevocationStarted());
         lock (_gate)
@@ -175,7 +176,7 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
             _revokingThread = Environment.CurrentManagedThreadId;
         }
 
-        callback();
+        await callback();
         lock (_gate)
         {
             _revokingThread = null;
@@ -200,9 +201,9 @@ internal sealed class SimulatedPort(SimulatedCluster cluster, string member, Led
         }
     }
 
-    private void Assign(IRebalanceListener listener, IReadOnlyList<TopicPartition> partitions)
+    private async ValueTask AssignAsync(IRebalanceListener listener, IReadOnlyList<TopicPartition> partitions)
     {
-        var starts = listener.OnPartitionsAssigned(partitions);
+        var starts = await listener.OnPartitionsAssignedAsync(partitions);
         var committed = cluster.Committed(partitions);
         lock (_gate)
         {

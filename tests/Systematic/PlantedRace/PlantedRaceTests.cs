@@ -12,7 +12,7 @@ public sealed class PlantedRaceTests(ITestOutputHelper output)
     private const string Violation = "at most one owner per partition";
 
     // What the committed trace replays to, word for word.
-    private const string ReplayedViolation = "at most one owner per partition: b worker 3 (generation 2) started on orders/1 while a worker 2 still owns it";
+    private const string ReplayedViolation = "at most one owner per partition: b worker 3 (generation 2) started on orders/0 while a worker 1 still owns it";
 
     // Committed beside this file; regenerate it with the command in docs/systematic.md when the host changes.
     private static readonly string SavedTrace = Path.Combine(AppContext.BaseDirectory, "PlantedRace", "revocation-completes-early.trace");

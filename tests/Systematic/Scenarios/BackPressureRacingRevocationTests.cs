@@ -17,7 +17,7 @@ public sealed class BackPressureRacingRevocationTests(ITestOutputHelper output)
         // fetches) race a's revocation. a's client keeps a pause across the revocation and the reassignment, as
         // librdkafka does, so unless the host resumes what it revokes, a never fetches its partitions again.
         var group = TestGroup.Create(races, messagesPerPartition: 5);
-        void SmallWindow(Kafka.Options.ElsaConsumerOptions o) =>
+        void SmallWindow(Hosting.ElsaConsumerOptions o) =>
             o.Config = o.Config with { PrefetchCount = 1, PrefetchBytes = 1 };
         await group.StartAsync("a", s => s with { HoldAcks = true }, SmallWindow);
         await group.StartAsync("b", s => s with { HoldAcks = true }, SmallWindow);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
 using Microsoft.Coyote;
 using Microsoft.Coyote.Logging;
 using Microsoft.Coyote.Rewriting;
@@ -125,13 +125,13 @@ internal static class SystematicRun
         return found;
     }
 
-    /// <summary>Fails unless Coyote controlled everything: the test assembly and the Kafka adapter it runs were
+    /// <summary>Fails unless Coyote controlled everything: the test assembly and the host it runs were
     /// rewritten, and no invocation escaped its scheduler.</summary>
     public static void AssertSound(TestingEngine engine)
     {
         Assert.True(engine.IsTestRewritten(), "the test assembly was not rewritten by coyote rewrite");
         Assert.True(RewritingEngine.IsAssemblyRewritten(typeof(ElsaConsumer).Assembly),
-            "the Kafka adapter (Elsa.Sim.Kafka.dll) was not rewritten by coyote rewrite");
+            "the host (Elsa.Sim.Host.dll) was not rewritten by coyote rewrite");
         Assert.True(engine.TestReport.UncontrolledInvocations.Count == 0,
             $"uncontrolled invocations (Coyote cannot explore these): {string.Join(", ", engine.TestReport.UncontrolledInvocations)}");
     }

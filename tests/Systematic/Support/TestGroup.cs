@@ -1,6 +1,6 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Kafka.Hosting;
-using Elsa.Sim.Kafka.Options;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Hosting.Threading;
 using Elsa.Sim.Systematic.Tests.Broker;
 using Elsa.Sim.Systematic.Tests.Handlers;
 using Elsa.Sim.Systematic.Tests.Monitors;
@@ -65,8 +65,13 @@ internal sealed class TestGroup
             Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest },
         };
         configure?.Invoke(options);
-        var consumer = new ElsaConsumer(options, new SimulatedPort(Cluster, member, Ledger, Happenings), Clock,
-            machine ?? (config => new GroupMachine(config)));
+        var port = new SimulatedPort(Cluster, member, Ledger, Happenings);
+        var consumer = new ElsaConsumer(options, () => port, new HostSeams
+        {
+            Time = Clock,
+            Scheduler = PoolScheduler.Controlled,
+            MachineFactory = machine ?? (config => new GroupMachine(config)),
+        });
         consumer.Failed += (_, _) =>
         {
             if (Cluster.RebalanceQueued)

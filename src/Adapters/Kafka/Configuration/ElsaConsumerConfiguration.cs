@@ -4,18 +4,18 @@ using Microsoft.Extensions.Configuration;
 
 namespace Elsa.Sim.Kafka.Configuration;
 
-/// <summary>Binds <see cref="ElsaConsumerOptions"/> from a configuration section (appsettings.json, environment
+/// <summary>Binds <see cref="KafkaConsumerOptions"/> from a configuration section (appsettings.json, environment
 /// variables …): every option under its property's name, <c>Config</c> and <c>Restart</c> as nested sections,
 /// <c>Config:BeginOffset</c> as <c>earliest</c>, <c>latest</c> or an offset, <c>Handler</c> as a type name, enums by
 /// name, <c>KafkaProperties</c> as a section of librdkafka properties, and <c>HandlerInitArgs</c> as a section handed to
 /// the handler as it is (an <see cref="IConfigurationSection"/> to bind to its own settings). What does not bind (an
-/// unknown key, a value that does not convert) is kept in <see cref="ElsaConsumerOptions.ConfigurationProblems"/>, so the
+/// unknown key, a value that does not convert) is kept in <c>ElsaConsumerOptions.ConfigurationProblems</c>, so the
 /// validator reports it with every other problem, in one error, when the host starts.</summary>
 internal static class ElsaConsumerConfiguration
 {
     private const string InCode = "a delegate; set it in the configure action of AddElsaConsumer";
 
-    public static void Bind(IConfiguration configuration, ElsaConsumerOptions options)
+    public static void Bind(IConfiguration configuration, KafkaConsumerOptions options)
     {
         var problems = new List<string>();
         if (configuration is IConfigurationSection { } root && !root.Exists())

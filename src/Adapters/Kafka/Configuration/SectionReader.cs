@@ -62,20 +62,9 @@ internal sealed class SectionReader(IConfiguration section, ICollection<string> 
             return current;
         }
 
-        var text = leaf.Value!.Trim();
-        if (text.Equals("earliest", StringComparison.OrdinalIgnoreCase))
+        if (StartPosition.TryParse(leaf.Value, out var position))
         {
-            return StartPosition.Earliest;
-        }
-
-        if (text.Equals("latest", StringComparison.OrdinalIgnoreCase))
-        {
-            return StartPosition.Latest;
-        }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
-        {
-            return StartPosition.At(offset);
+            return position;
         }
 
         problems.Add($"{leaf.Path}: '{leaf.Value}' is not earliest, latest or an offset (a whole number from 0)");

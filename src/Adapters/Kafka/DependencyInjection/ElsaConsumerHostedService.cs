@@ -1,5 +1,5 @@
-using Elsa.Sim.Kafka.Hosting;
-using Elsa.Sim.Kafka.Threading;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Hosting.Threading;
 using Microsoft.Extensions.Hosting;
 
 namespace Elsa.Sim.Kafka.DependencyInjection;

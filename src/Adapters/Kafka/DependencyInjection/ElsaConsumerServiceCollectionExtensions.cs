@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
 using Elsa.Sim.Core;
+using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.Configuration;
 using Elsa.Sim.Kafka.DependencyInjection;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,18 +14,18 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers Elsa consumers in a .NET host, each under a name of its own: its named
-/// <see cref="ElsaConsumerOptions"/> (validated when the host starts, every problem in one error), its
+/// <see cref="KafkaConsumerOptions"/> (validated when the host starts, every problem in one error), its
 /// <see cref="ElsaConsumer"/> (a keyed singleton: <c>[FromKeyedServices("orders")] ElsaConsumer</c>, handlers created
 /// through the container) and its <see cref="ElsaConsumerHostedService"/>, which starts it with the host and stops it
 /// gracefully. Registering a name twice throws.</summary>
 public static class ElsaConsumerServiceCollectionExtensions
 {
     /// <summary>Registers the consumer named <see cref="ElsaConsumerOptions.DefaultName"/>, which is also resolvable as a
-    /// plain <see cref="ElsaConsumer"/>, and whose options are the unnamed <see cref="ElsaConsumerOptions"/>.</summary>
+    /// plain <see cref="ElsaConsumer"/>, and whose options are the unnamed <see cref="KafkaConsumerOptions"/>.</summary>
     /// <param name="services">The container.</param>
     /// <param name="configure">Sets the options.</param>
     /// <exception cref="InvalidOperationException">When a consumer of that name is already registered.</exception>
-    public static IServiceCollection AddElsaConsumer(this IServiceCollection services, Action<ElsaConsumerOptions> configure)
+    public static IServiceCollection AddElsaConsumer(this IServiceCollection services, Action<KafkaConsumerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         return Register(services, ElsaConsumerOptions.DefaultName, handler: null, configuration: null, configure);
@@ -35,7 +36,7 @@ public static class ElsaConsumerServiceCollectionExtensions
     /// <param name="name">The consumer's name, unique in the container.</param>
     /// <param name="configure">Sets the options.</param>
     /// <exception cref="InvalidOperationException">When a consumer of that name is already registered.</exception>
-    public static IServiceCollection AddElsaConsumer(this IServiceCollection services, string name, Action<ElsaConsumerOptions> configure)
+    public static IServiceCollection AddElsaConsumer(this IServiceCollection services, string name, Action<KafkaConsumerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         return Register(services, name, handler: null, configuration: null, configure);
@@ -47,7 +48,7 @@ public static class ElsaConsumerServiceCollectionExtensions
     /// <param name="name">The consumer's name, unique in the container.</param>
     /// <param name="configure">Sets the other options.</param>
     /// <exception cref="InvalidOperationException">When a consumer of that name is already registered.</exception>
-    public static IServiceCollection AddElsaConsumer<THandler>(this IServiceCollection services, string name, Action<ElsaConsumerOptions> configure)
+    public static IServiceCollection AddElsaConsumer<THandler>(this IServiceCollection services, string name, Action<KafkaConsumerOptions> configure)
         where THandler : class, IMessageHandler
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -65,7 +66,7 @@ public static class ElsaConsumerServiceCollectionExtensions
     /// <param name="configure">Sets what configuration cannot (the callbacks) or overrides it; may be null.</param>
     /// <exception cref="InvalidOperationException">When a consumer of that name is already registered.</exception>
     public static IServiceCollection AddElsaConsumer(this IServiceCollection services, string name, IConfiguration configuration,
-        Action<ElsaConsumerOptions>? configure = null)
+        Action<KafkaConsumerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return Register(services, name, handler: null, configuration, configure);
@@ -73,7 +74,7 @@ public static class ElsaConsumerServiceCollectionExtensions
 
     /// <summary>Registers the consumer <paramref name="name"/>, whose handler is <typeparamref name="THandler"/>, with its
     /// other options bound from <paramref name="configuration"/> as
-    /// <see cref="AddElsaConsumer(IServiceCollection,string,IConfiguration,Action{ElsaConsumerOptions})"/> does.</summary>
+    /// <see cref="AddElsaConsumer(IServiceCollection,string,IConfiguration,Action{KafkaConsumerOptions})"/> does.</summary>
     /// <typeparam name="THandler">The handler; one is created through the container per worker start.</typeparam>
     /// <param name="services">The container.</param>
     /// <param name="name">The consumer's name, unique in the container.</param>
@@ -81,7 +82,7 @@ public static class ElsaConsumerServiceCollectionExtensions
     /// <param name="configure">Sets what configuration cannot (the callbacks) or overrides it; may be null.</param>
     /// <exception cref="InvalidOperationException">When a consumer of that name is already registered.</exception>
     public static IServiceCollection AddElsaConsumer<THandler>(this IServiceCollection services, string name, IConfiguration configuration,
-        Action<ElsaConsumerOptions>? configure = null)
+        Action<KafkaConsumerOptions>? configure = null)
         where THandler : class, IMessageHandler
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -89,7 +90,7 @@ public static class ElsaConsumerServiceCollectionExtensions
     }
 
     private static IServiceCollection Register(IServiceCollection services, string name, Type? handler, IConfiguration? configuration,
-        Action<ElsaConsumerOptions>? configure)
+        Action<KafkaConsumerOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -101,7 +102,7 @@ public static class ElsaConsumerServiceCollectionExtensions
 
         var registration = new ElsaConsumerRegistration(name);
         services.AddSingleton(registration);
-        var options = services.AddOptions<ElsaConsumerOptions>(registration.OptionsName);
+        var options = services.AddOptions<KafkaConsumerOptions>(registration.OptionsName);
         if (handler is not null)
         {
             options.Configure(o => o.Handler = handler);
@@ -119,9 +120,9 @@ public static class ElsaConsumerServiceCollectionExtensions
 
         // The registration's name wins: a configure action cannot make two consumers' metrics indistinguishable.
         options.PostConfigure(o => o.Name = name).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ElsaConsumerOptions>, ElsaConsumerOptionsValidator>());
-        services.AddKeyedSingleton(name, (provider, _) => new ElsaConsumer(
-            provider.GetRequiredService<IOptionsMonitor<ElsaConsumerOptions>>().Get(registration.OptionsName),
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaConsumerOptions>, KafkaConsumerOptionsValidator>());
+        services.AddKeyedSingleton(name, (provider, _) => KafkaConsumers.Create(
+            provider.GetRequiredService<IOptionsMonitor<KafkaConsumerOptions>>().Get(registration.OptionsName),
             provider.GetService<ILoggerFactory>(),
             provider.GetService<TimeProvider>(),
             provider,

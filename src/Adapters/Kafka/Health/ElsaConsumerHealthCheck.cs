@@ -1,4 +1,4 @@
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Elsa.Sim.Kafka.Health;

@@ -1,5 +1,5 @@
 using Elsa.Sim.Kafka.Health;
-using Elsa.Sim.Kafka.Hosting;
+using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

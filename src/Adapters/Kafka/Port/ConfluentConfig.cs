@@ -4,14 +4,14 @@ using Elsa.Sim.Kafka.Options;
 
 namespace Elsa.Sim.Kafka.Port;
 
-/// <summary>Turns <see cref="ElsaConsumerOptions"/> into librdkafka properties. One table, so docs/kafka.md can mirror it
+/// <summary>Turns <see cref="KafkaConsumerOptions"/> into librdkafka properties. One table, so docs/kafka.md can mirror it
 /// line by line.</summary>
 internal static class ConfluentConfig
 {
     // librdkafka's default fetch.max.bytes; raised only when one partition may return more (max_bytes).
     private const int DefaultFetchMaxBytes = 52_428_800;
 
-    /// <summary>Properties the adapter sets from its own options; <see cref="ElsaConsumerOptions.KafkaProperties"/> may
+    /// <summary>Properties the adapter sets from its own options; <see cref="KafkaConsumerOptions.KafkaProperties"/> may
     /// not override them, or the host's guarantees (no auto commit, no auto store, Elsa's fetch options) would break.</summary>
     public static IReadOnlySet<string> ManagedProperties { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -21,7 +21,7 @@ internal static class ConfluentConfig
         "fetch.wait.max.ms",
     };
 
-    public static Dictionary<string, string> Build(ElsaConsumerOptions options)
+    public static Dictionary<string, string> Build(KafkaConsumerOptions options)
     {
         var config = options.Config;
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);

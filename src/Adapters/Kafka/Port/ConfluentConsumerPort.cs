@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Kafka.Options;
 using Elsa.Sim.Kafka.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -11,17 +12,21 @@ using PartitionOffset = Elsa.Sim.Core.PartitionOffset;
 
 namespace Elsa.Sim.Kafka.Port;
 
-/// <summary><see cref="IKafkaConsumerPort"/> over a Confluent.Kafka <see cref="IConsumer{TKey,TValue}"/> of raw bytes,
-/// configured from <see cref="ElsaConsumerOptions"/> (auto commit and auto offset store off; see docs/kafka.md for every
-/// property). librdkafka is thread-safe, so the methods the port contract allows from any thread call straight through.</summary>
-/// <remarks>Offset resets: <c>auto.offset.reset</c> is <c>error</c>, so librdkafka never moves a position by itself; an
+/// <summary><see cref="IConsumerPort"/> over a Confluent.Kafka <see cref="IConsumer{TKey,TValue}"/> of raw bytes,
+/// configured from <see cref="KafkaConsumerOptions"/> (auto commit and auto offset store off; see docs/kafka.md for every
+/// property). librdkafka is thread-safe, so the methods the port contract allows from anywhere call straight through;
+/// every call completes before it returns.</summary>
+/// <remarks>Rebalances: librdkafka runs its callbacks on the polling thread and carries on when they return, so this port
+/// waits there, on the consume thread, for the host's listener to complete: the one place the host's work is waited on by
+/// blocking a thread, a thread of its own (the host's <c>PoolScheduler.Production</c>).
+/// <para>Offset resets: <c>auto.offset.reset</c> is <c>error</c>, so librdkafka never moves a position by itself; an
 /// out-of-range fetch surfaces as <see cref="OffsetOutOfRangeException"/> and the group manager applies
 /// <c>offset_reset_policy</c>. librdkafka then stops fetching the partition and refuses a seek on it
 /// (<c>Local_State</c>), so the next <see cref="Seek"/> of such a partition assigns it again at the new offset:
 /// incrementally under the cooperative protocol; under the eager one with a new assignment of every partition, each at
 /// the position this port last handed out (its own mirror of the application position, updated by every assignment,
-/// seek and consumed message), so nothing is fetched twice or skipped.</remarks>
-public sealed class ConfluentConsumerPort : IKafkaConsumerPort
+/// seek and consumed message), so nothing is fetched twice or skipped.</para></remarks>
+internal sealed class ConfluentConsumerPort : IConsumerPort
 {
     private readonly IConsumer<byte[], byte[]> _consumer;
     private readonly ILogger _logger;
@@ -35,13 +40,13 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
 
     /// <summary>Builds the consumer; it joins the group on <see cref="Subscribe"/>.</summary>
     /// <exception cref="ArgumentException">When librdkafka refuses a property.</exception>
-    public ConfluentConsumerPort(ElsaConsumerOptions options, ILogger? logger = null)
+    public ConfluentConsumerPort(KafkaConsumerOptions options, ILogger? logger = null)
         : this(options, logger, new RepeatThrottle(TimeProvider.System, RepeatThrottle.DefaultInterval))
     {
     }
 
     /// <summary>A port whose repeated problems are summarized by <paramref name="repeats"/> (tests choose its clock).</summary>
-    internal ConfluentConsumerPort(ElsaConsumerOptions options, ILogger? logger, RepeatThrottle repeats)
+    internal ConfluentConsumerPort(KafkaConsumerOptions options, ILogger? logger, RepeatThrottle repeats)
     {
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger ?? NullLogger.Instance;
@@ -50,8 +55,8 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
         _consumer = new ConsumerBuilder<byte[], byte[]>(ConfluentConfig.Build(options))
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             // The Action forms: Confluent then unassigns by itself, and they are the only forms the cooperative protocol allows.
-            .SetPartitionsRevokedHandler((_, partitions) => Listener.OnPartitionsRevoked(Forget(partitions)))
-            .SetPartitionsLostHandler((_, partitions) => Listener.OnPartitionsLost(Forget(partitions)))
+            .SetPartitionsRevokedHandler((_, partitions) => Listener.OnPartitionsRevokedAsync(Forget(partitions)).AsTask().GetAwaiter().GetResult())
+            .SetPartitionsLostHandler((_, partitions) => Listener.OnPartitionsLostAsync(Forget(partitions)).AsTask().GetAwaiter().GetResult())
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => OnLog(message))
             .Build();
@@ -70,7 +75,9 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     }
 
     /// <inheritdoc />
-    public FetchedMessage? Consume(TimeSpan timeout)
+    public ValueTask<FetchedMessage?> ConsumeAsync(TimeSpan timeout) => ValueTask.FromResult(Consume(timeout));
+
+    private FetchedMessage? Consume(TimeSpan timeout)
     {
         ConsumeResult<byte[], byte[]>? result;
         try
@@ -115,7 +122,10 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<long?> Committed(IReadOnlyList<CoreTopicPartition> partitions, TimeSpan timeout)
+    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<CoreTopicPartition> partitions, TimeSpan timeout) =>
+        ValueTask.FromResult(Committed(partitions, timeout));
+
+    private IReadOnlyList<long?> Committed(IReadOnlyList<CoreTopicPartition> partitions, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         List<TopicPartitionOffset> committed;
@@ -135,7 +145,9 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     }
 
     /// <inheritdoc />
-    public CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets)
+    public ValueTask<CommitOutcome> CommitAsync(IReadOnlyList<PartitionOffset> offsets) => ValueTask.FromResult(Commit(offsets));
+
+    private CommitOutcome Commit(IReadOnlyList<PartitionOffset> offsets)
     {
         ArgumentNullException.ThrowIfNull(offsets);
         try
@@ -211,7 +223,10 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     public void Resume(IReadOnlyList<CoreTopicPartition> partitions) => PauseOrResume(partitions, pause: false);
 
     /// <inheritdoc />
-    public Watermarks QueryWatermarks(CoreTopicPartition partition, TimeSpan timeout)
+    public ValueTask<Watermarks> QueryWatermarksAsync(CoreTopicPartition partition, TimeSpan timeout) =>
+        ValueTask.FromResult(QueryWatermarks(partition, timeout));
+
+    private Watermarks QueryWatermarks(CoreTopicPartition partition, TimeSpan timeout)
     {
         try
         {
@@ -239,7 +254,13 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
     }
 
     /// <inheritdoc />
-    public void Close()
+    public ValueTask CloseAsync()
+    {
+        Close();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Close()
     {
         try
         {
@@ -312,7 +333,7 @@ public sealed class ConfluentConsumerPort : IKafkaConsumerPort
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
     {
-        var starts = Listener.OnPartitionsAssigned(partitions.Select(ToCore).ToArray());
+        var starts = Listener.OnPartitionsAssignedAsync(partitions.Select(ToCore).ToArray()).AsTask().GetAwaiter().GetResult();
         foreach (var start in starts)
         {
             _stoppedOutOfRange.Remove(start.Partition);

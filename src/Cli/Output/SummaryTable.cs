@@ -35,6 +35,7 @@ internal static class SummaryTable
         Row(table, "messages expired (retention)", Format.Count(totals.Expired));
         Row(table, "messages skipped by offset resets", Format.Count(totals.SkippedByReset));
         Row(table, "partitions left parked (policy)", Format.Count(totals.PartitionsParked));
+        Row(table, "partitions still draining at the end", Format.Count(totals.PartitionsBehind));
         Row(table, "member failures", Format.Count(totals.MemberFailures));
         table.AddEmptyRow();
 

@@ -68,24 +68,13 @@ public sealed class CoordinatorFencingModelTests
 
         public Dictionary<int, string> Ids { get; } = [];
 
-        public Dictionary<int, FakeClient> Clients { get; } = [];
+        public Dictionary<int, GroupClient> Clients { get; } = [];
 
-        public FakeClient Client(int slot) => Clients.TryGetValue(slot, out var client) ? client : Clients[slot] = new FakeClient(slot);
-    }
+        public Coordinator Coordinator => World.Cluster.Coordinator;
 
-    internal sealed class FakeClient(int index) : ICoordinatorClient
-    {
-        public int Index { get; } = index;
-
-        public bool TakeArmedFault(FaultKind kind) => false;
-
-        public void Deliver(Action action)
-        {
-        }
-
-        public void OnAssigned(string memberId, int generation, IReadOnlyList<TopicPartition> partitions)
-        {
-        }
+        /// <summary>A member's client on the world's cluster; nothing it sends is ever delivered (the clock never runs).</summary>
+        public GroupClient Client(int slot) =>
+            Clients.TryGetValue(slot, out var client) ? client : Clients[slot] = new SimulatedPort(World.Cluster, slot, SimRandom.Stream(1, (ulong)slot), new Lifetime()).Client;
     }
 
     private sealed class FencingMachine() : Machine<Actual, Model>(maxNumberOfCommands: 40)
@@ -128,8 +117,8 @@ public sealed class CoordinatorFencingModelTests
     }
 
     private static Property SameGeneration(Actual actual, Model model) =>
-        (actual.World.Coordinator.Generation == model.Generation)
-            .Label($"generation: coordinator {actual.World.Coordinator.Generation}, model {model.Generation}");
+        (actual.Coordinator.Generation == model.Generation)
+            .Label($"generation: coordinator {actual.Coordinator.Generation}, model {model.Generation}");
 
     private sealed class JoinNew(int slot) : Operation<Actual, Model>
     {
@@ -137,7 +126,7 @@ public sealed class CoordinatorFencingModelTests
 
         public override Property Check(Actual actual, Model model)
         {
-            var (response, id) = actual.World.Coordinator.Join(actual.Client(slot), null, []);
+            var (response, id) = actual.Coordinator.Join(actual.Client(slot), null, []);
             actual.Ids[slot] = id!;
             return (response == CoordinatorResponse.Ok).Label($"join of new member {slot} was {response}")
                 .And(SameGeneration(actual, model));
@@ -152,7 +141,7 @@ public sealed class CoordinatorFencingModelTests
 
         public override Property Check(Actual actual, Model model)
         {
-            var (response, id) = actual.World.Coordinator.Join(actual.Client(slot), actual.Ids[slot], []);
+            var (response, id) = actual.Coordinator.Join(actual.Client(slot), actual.Ids[slot], []);
             return (response == CoordinatorResponse.Ok && id == actual.Ids[slot]).Label($"rejoin of {slot} was {response}")
                 .And(SameGeneration(actual, model));
         }
@@ -166,7 +155,7 @@ public sealed class CoordinatorFencingModelTests
 
         public override Property Check(Actual actual, Model model)
         {
-            actual.World.Coordinator.Leave(actual.Ids[slot]);
+            actual.Coordinator.Leave(actual.Ids[slot]);
             return SameGeneration(actual, model);
         }
 
@@ -179,7 +168,7 @@ public sealed class CoordinatorFencingModelTests
 
         public override Property Check(Actual actual, Model model)
         {
-            actual.World.Coordinator.ForceRebalance();
+            actual.Coordinator.ForceRebalance();
             return SameGeneration(actual, model);
         }
 
@@ -200,8 +189,8 @@ public sealed class CoordinatorFencingModelTests
                 ? CommitOutcome.Success
                 : CommitOutcome.Fenced;
             var tp = new TopicPartition("topic-0", partition);
-            var outcome = actual.World.Coordinator.Commit(actual.Client(slot), actual.Ids[slot], generation, [new PartitionOffset(tp, offset)]);
-            var stored = actual.World.Coordinator.Committed.TryGetValue(tp, out var value) ? value : (long?)null;
+            var outcome = actual.Coordinator.Commit(actual.Client(slot), actual.Ids[slot], generation, [new PartitionOffset(tp, offset)]);
+            var stored = actual.Coordinator.Committed.TryGetValue(tp, out var value) ? value : (long?)null;
             var modelStored = model.Committed.TryGetValue(partition, out var m) ? m : (long?)null;
             return (outcome == expected).Label($"commit by {slot} in generation {generation} was {outcome}, model says {expected}")
                 .And((stored == modelStored).Label($"committed {tp}: coordinator {stored}, model {modelStored}"));

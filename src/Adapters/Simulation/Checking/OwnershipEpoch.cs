@@ -1,26 +1,48 @@
 namespace Elsa.Sim.Simulation;
 
-/// <summary>The simulator's own account of one member owning one partition without a break, kept beside the machine so
-/// the checkers never trust the machine's bookkeeping: where the ownership started (by the simulator's own reading of the
-/// committed offset and <c>begin_offset</c>), which offsets its workers handled or an offset reset legitimately skipped,
-/// what was delivered, which acks were legitimately its own, and when its workers crashed.</summary>
+/// <summary>The oracle's own account of one member owning one partition without a break, from the assignment callback to
+/// the end of the revocation (or the loss, or the member's death), kept beside the host so the checks never trust the
+/// host's bookkeeping: where the ownership started (by the oracle's own reading of the committed offset and
+/// <c>begin_offset</c>), which offsets its handlers handled or an offset reset legitimately skipped, what was delivered,
+/// which acks were legitimately its own, and when its handlers crashed.</summary>
 internal sealed class OwnershipEpoch
 {
     private readonly List<long> _crashesMs = [];
     private SortedSet<long>? _ahead;
     private List<(long From, long To)>? _excused;
 
-    public OwnershipEpoch(int generation, long? committedAtAssignment)
+    public OwnershipEpoch(long? committedAtAssignment, long earliestAtAssignment, long latestAtAssignment)
     {
-        Generation = generation;
         CommittedAtAssignment = committedAtAssignment;
+        EarliestAtAssignment = earliestAtAssignment;
+        LatestAtAssignment = latestAtAssignment;
         BaseOffset = committedAtAssignment ?? 0;
         HandledPrefix = BaseOffset;
         Positioned = committedAtAssignment is not null;
     }
 
-    /// <summary>The generation the ownership began in.</summary>
-    public int Generation { get; }
+    /// <summary>The host's (local) generation the ownership began in, once its group manager heard of it; int.MaxValue
+    /// before, so no ack counts as this ownership's until then.</summary>
+    public int Generation { get; set; } = int.MaxValue;
+
+    /// <summary>The log start and high watermark when the assignment began: a symbolic start may resolve anywhere from
+    /// there to where they are when the host positions the partition.</summary>
+    public long EarliestAtAssignment { get; }
+
+    public long LatestAtAssignment { get; }
+
+    /// <summary>The group manager stepped the loss of this partition: nothing may be committed for it any more.</summary>
+    public bool Lost { get; set; }
+
+    /// <summary>The group manager completed the revocation of this partition: no later ack is legitimately its own.</summary>
+    public bool RevocationCompleted { get; set; }
+
+    /// <summary>Whether the coordinator would have accepted this member's commits when its revocation began.</summary>
+    public bool CouldCommitAtRevocation { get; set; }
+
+    /// <summary>The reset policy's own resolution when the position went out of range (the low end of where the reset
+    /// may land).</summary>
+    public long ResetLowAtOutOfRange { get; set; }
 
     /// <summary>What the coordinator had committed when the partition was assigned, or null.</summary>
     public long? CommittedAtAssignment { get; }
@@ -46,7 +68,7 @@ internal sealed class OwnershipEpoch
     public long? OutOfRangeAt { get; set; }
 
     /// <summary>The first worker of an ownership with nothing committed started at <paramref name="baseOffset"/> (the
-    /// simulator's own resolution of <c>begin_offset</c>).</summary>
+    /// oracle's own resolution of <c>begin_offset</c>).</summary>
     public void Position(long baseOffset)
     {
         BaseOffset = baseOffset;

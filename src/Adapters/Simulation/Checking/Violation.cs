@@ -17,7 +17,8 @@ public static class ViolationKinds
     /// <summary>Once faults stop, an offset below the high watermark (and still in the log) was never handled.</summary>
     public const string LostMessage = "lost-message";
 
-    /// <summary>Once faults stop, a partition was not owned and drained (committed up to its high watermark) in time.</summary>
+    /// <summary>Once faults stop, a partition was neither drained (committed up to its high watermark) by the end of the
+    /// quiet window nor owned and progressing at its end.</summary>
     public const string Liveness = "liveness";
 
     /// <summary>A commit covered an offset the committing ownership had not handled (a commit past a gap, or before
@@ -45,9 +46,16 @@ public static class ViolationKinds
     /// <summary>A revocation completed without committing acks that arrived before it completed.</summary>
     public const string RevocationDroppedAcks = "revocation-dropped-acks";
 
-    /// <summary>A worker handed a batch to its handler after its member's ownership of the partition had ended (the
-    /// revocation completed, or the partition was lost).</summary>
+    /// <summary>A worker handed a batch to its handler (or started a handler) after its member's ownership of the partition
+    /// had ended (the revocation or loss completed).</summary>
     public const string HandledAfterRevocation = "handled-after-revocation";
+
+    /// <summary>A member's stop returned cleanly while one of its handlers still ran.</summary>
+    public const string HandlerOutlivedStop = "handler-outlived-stop";
+
+    /// <summary>Work left the simulator's thread (a handler's <c>Task.Run</c>, <c>ConfigureAwait(false)</c>, a real timer
+    /// or real I/O): the run is no longer a function of its seed.</summary>
+    public const string Nondeterminism = "nondeterminism";
 
     /// <summary>The machine threw something other than an invariant violation.</summary>
     public const string Crash = "machine-crash";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Elsa.Sim.Core;
+using Elsa.Sim.Hosting;
 
 namespace Elsa.Sim.Simulation;
 
@@ -53,11 +54,11 @@ public sealed record Scenario(
         return new Scenario(protocol, directAck, commitIntervalMs, rates, beginOffset, resetPolicy, prefetchCount, prefetchBytes, restart);
     }
 
-    /// <summary>The group configuration every member of the run gets.</summary>
-    internal GroupConfig ToGroupConfig(IReadOnlyList<string> topics) => new()
+    /// <summary>The consumer options every member of the run gets (the handler and its arguments are the member's).</summary>
+    internal ElsaConsumerOptions ToConsumerOptions(IReadOnlyList<string> topics) => new()
     {
         Group = "simulated-group",
-        Topics = topics.ToValueList(),
+        Topics = [.. topics],
         DirectAck = DirectAck,
         CommitIntervalMs = CommitIntervalMs,
         Config = new ConsumerConfig

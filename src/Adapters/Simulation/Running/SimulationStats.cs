@@ -44,6 +44,10 @@ public sealed class SimulationStats
     /// (excused from liveness: the configuration chose to give up on them).</summary>
     public long PartitionsParked { get; set; }
 
+    /// <summary>Partitions still behind their high watermark at the end but progressing (a slow configuration or load, not
+    /// a stuck group): checked up to their committed offset.</summary>
+    public long PartitionsBehind { get; set; }
+
     /// <summary>How many runs drew each configuration setting, as <c>name=value</c> (<see cref="Scenario.Settings"/>).</summary>
     public IReadOnlyDictionary<string, long> SettingsDrawn => _settingsDrawn;
 
@@ -83,6 +87,7 @@ public sealed class SimulationStats
         Expired += other.Expired;
         SkippedByReset += other.SkippedByReset;
         PartitionsParked += other.PartitionsParked;
+        PartitionsBehind += other.PartitionsBehind;
         foreach (var (setting, count) in other._settingsDrawn)
         {
             _settingsDrawn[setting] = _settingsDrawn.GetValueOrDefault(setting) + count;

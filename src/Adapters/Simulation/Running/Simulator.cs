@@ -10,7 +10,8 @@ public static class Simulator
     {
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
-        return new World(options, seed, plan ?? FaultPlan.Draw(seed, options), trace).Run();
+        using var world = new World(options, seed, plan ?? FaultPlan.Draw(seed, options), trace);
+        return world.Run();
     }
 
     /// <summary>Runs a seed twice, hashing both traces: equal hashes mean the run is deterministic.</summary>

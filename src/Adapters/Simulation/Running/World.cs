@@ -1,21 +1,29 @@
 using Elsa.Sim.Core;
+using Elsa.Sim.Hosting;
 
 namespace Elsa.Sim.Simulation;
 
-/// <summary>One seeded run: the broker's logs, the coordinator, the members, the producer and the fault plan on one
-/// timeline. Runs until the first violation, until every partition is drained after the fault window, or until the
-/// liveness deadline; then checks the history.</summary>
-internal sealed class World
+/// <summary>One seeded run: the simulated cluster, the member processes (each the shipped <see cref="ElsaConsumer"/>),
+/// the producer and the fault plan, on one clock. Runs until the first violation, until every partition is drained after
+/// the fault window, or until the liveness deadline; then checks the history.</summary>
+internal sealed class World : IDisposable
 {
     private const long ProduceEveryMs = 100;
     private const long DrainCheckEveryMs = 1_000;
 
-    private readonly Dictionary<TopicPartition, PartitionLog> _logs = [];
-    private readonly Dictionary<TopicPartition, PartitionHistory> _histories = [];
-    private readonly SimMember[] _members;
+    // A partition still behind at the end passes only if its committed offset moved in this last stretch of the quiet
+    // window: the group is slow (a small prefetch window, slow handlers, a high produce rate), not stuck.
+    private const long ProgressWindowMs = 20_000;
+
+    private readonly SimClock _clock = new();
+    private readonly MemberProcess[] _members;
     private readonly FaultPlan _plan;
     private readonly TraceSink? _trace;
     private readonly SimRandom _producer;
+    private readonly WorldMeters _meters = new();
+    private readonly IReadOnlyList<string> _topics;
+    private readonly Dictionary<TopicPartition, long> _committedBeforeEnd = [];
+    private volatile string? _escaped;
     private bool _drained;
 
     public World(SimulationOptions options, ulong seed, FaultPlan plan, TraceSink? trace)
@@ -26,18 +34,15 @@ internal sealed class World
         _trace = trace;
         Scenario = Scenario.Draw(seed, options);
         _producer = SimRandom.Stream(seed, 0x9E0D);
-        var topics = options.TopicNames();
+        _topics = options.TopicNames();
         Partitions = options.TopicPartitions();
-        foreach (var tp in Partitions)
-        {
-            _logs[tp] = new PartitionLog();
-            _histories[tp] = new PartitionHistory();
-        }
-
-        var config = Scenario.ToGroupConfig(topics);
         Stats.CountSettings(Scenario.Settings());
-        Coordinator = new SimCoordinator(this);
-        _members = [.. Enumerable.Range(0, options.Members).Select(i => new SimMember(this, i, config))];
+        Oracle = new Oracle(_clock, options.Members, Scenario, Stats, trace, Violate);
+        Cluster = new SimulatedCluster(_clock, Oracle, Partitions, Scenario.Protocol, options.SessionTimeoutMs, options.HeartbeatIntervalMs,
+            options.UserHandler, FaultFired);
+        _members = [.. Enumerable.Range(0, options.Members).Select(i =>
+            new MemberProcess(Cluster, i, seed, ConsumerOptions, options.MachineFactory, options.UserHandler, _meters, e => _escaped ??= e))];
+        Oracle.Watch(Cluster, m => _members[m].IsFenced);
     }
 
     public SimulationOptions Options { get; }
@@ -46,11 +51,9 @@ internal sealed class World
 
     public Scenario Scenario { get; }
 
-    public RebalanceProtocol Protocol => Scenario.Protocol;
+    public Oracle Oracle { get; }
 
-    public Timeline Timeline { get; } = new();
-
-    public SimCoordinator Coordinator { get; }
+    public SimulatedCluster Cluster { get; }
 
     public SimulationStats Stats { get; } = new() { Runs = 1 };
 
@@ -60,54 +63,53 @@ internal sealed class World
 
     public Violation? Violation { get; private set; }
 
-    public PartitionLog Broker(TopicPartition tp) => _logs[tp];
-
-    public PartitionHistory History(TopicPartition tp) => _histories[tp];
-
-    public void Violate(string kind, string detail)
-    {
-        if (Violation is not null)
-        {
-            return;
-        }
-
-        Violation = new Violation(kind, Timeline.NowMs, detail);
-        Stopped = true;
-        _trace?.Note(Timeline.NowMs, "violation", Violation.ToString());
-    }
-
-    /// <summary>Whether the run is traced; a caller whose note is costly to format asks first.</summary>
-    public bool Tracing => _trace is not null;
-
-    /// <summary>A line in the trace about something the simulator did outside a machine step (a handled batch).</summary>
-    public void Note(string kind, string text) => _trace?.Note(Timeline.NowMs, kind, text);
-
-    public void RecordStep(int member, GroupEvent @event, ValueList<GroupEffect> effects)
-    {
-        Stats.Steps++;
-        _trace?.Step(Timeline.NowMs, member, @event, effects);
-    }
-
     public SimulationResult Run()
+    {
+        // The hosts' awaits must come back to the simulator's scheduler, never to a context of the caller's (a test
+        // framework's, a UI's), which would run them on threads of its own, outside the clock.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return RunOnClock();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    private SimulationResult RunOnClock()
     {
         _trace?.Header(TraceHeader.For(Seed, Options, _plan, Scenario));
         _trace?.Note(0, "scenario", Scenario.Describe(Options));
         var starts = SimRandom.Stream(Seed, 0x57A7);
         foreach (var member in _members)
         {
-            Timeline.At(starts.Between(0, 1_000), member.Start);
+            _clock.At(starts.Between(0, 1_000), member.Start);
         }
 
-        Timeline.At(ProduceEveryMs, Produce);
+        _clock.At(ProduceEveryMs, Produce);
         foreach (var fault in _plan.Schedule)
         {
-            Timeline.At(fault.AtMs, () => Fire(fault));
+            _clock.At(fault.AtMs, () => Fire(fault));
         }
 
-        Timeline.At(Options.FaultWindowMs, CheckDrained);
+        _clock.At(Options.FaultWindowMs, CheckDrained);
         var endMs = Options.FaultWindowMs + Options.QuietWindowMs;
-        while (!Stopped && !_drained && Timeline.RunNext(endMs))
+        _clock.At(endMs - Math.Min(ProgressWindowMs, Options.QuietWindowMs / 2), () =>
         {
+            foreach (var tp in Partitions)
+            {
+                _committedBeforeEnd[tp] = CommittedOrStart(tp);
+            }
+        });
+        while (!Stopped && !_drained && _clock.RunNext(endMs))
+        {
+            if (_escaped is { } escaped)
+            {
+                Violate(new Violation(ViolationKinds.Nondeterminism, _clock.NowMs, escaped));
+            }
         }
 
         if (!Stopped)
@@ -118,31 +120,71 @@ internal sealed class World
         PartitionOutcome[] outcomes = [.. Partitions.Select(Outcome)];
         if (!Stopped && Options.UserHandler?.CheckAtEnd is { } check && check(outcomes) is { } failed)
         {
-            Violate(failed.Kind, failed.Detail);
+            Oracle.Violate(failed.Kind, failed.Detail);
         }
 
-        Stats.Events = Timeline.ActionsRun;
-        Stats.SimulatedMs = Timeline.NowMs;
-        foreach (var history in _histories.Values)
+        Stats.Events = _clock.EntriesRun;
+        Stats.SimulatedMs = _clock.NowMs;
+        Stats.MemberFailures = _members.Sum(m => m.Failures);
+        foreach (var tp in Partitions)
         {
-            Stats.Duplicates += history.Duplicates;
+            Stats.Duplicates += Oracle.History(tp).Duplicates;
         }
 
-        _trace?.Note(Timeline.NowMs, "verdict", Violation?.ToString() ?? "pass");
+        _trace?.Note(_clock.NowMs, "verdict", Violation?.ToString() ?? "pass");
         return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash, outcomes);
+    }
+
+    public void Dispose() => _meters.Dispose();
+
+    private void Violate(Violation violation)
+    {
+        if (Violation is not null)
+        {
+            return;
+        }
+
+        Violation = violation;
+        Stopped = true;
+    }
+
+    /// <summary>The options every member's consumer gets: the seed's configuration, handlers that are the simulator's
+    /// own (around the run's user handler, if any), and, when the plan may slow them, an assignment callback.</summary>
+    private ElsaConsumerOptions ConsumerOptions(MemberProcess member)
+    {
+        var options = Scenario.ToConsumerOptions(_topics);
+        options.Name = $"member-{member.Index}";
+        options.Handler = typeof(WorldHandler);
+        if (_plan.Enabled.Contains(FaultKind.CallbackDelay))
+        {
+            options.AssignmentReceivedHandler = async (_, _, _, cancellationToken) =>
+            {
+                var slow = member.Faults.InWindow(FaultKind.CallbackDelay);
+                await Task.Delay(TimeSpan.FromMilliseconds(slow ? member.Random.Between(200, 3_000) : member.Random.Between(0, 3)), _clock, cancellationToken);
+                return CallbackOutcome.Ok;
+            };
+        }
+
+        return options;
+    }
+
+    private void FaultFired(FaultKind kind, string text)
+    {
+        Stats.CountFault(kind);
+        _trace?.Note(_clock.NowMs, "fault", text);
     }
 
     private PartitionOutcome Outcome(TopicPartition tp)
     {
-        var log = _logs[tp];
-        var history = _histories[tp];
-        long? committed = Coordinator.Committed.TryGetValue(tp, out var offset) ? offset : null;
+        var log = Cluster.Log(tp);
+        var history = Oracle.History(tp);
+        long? committed = Cluster.Coordinator.Committed.TryGetValue(tp, out var offset) ? offset : null;
         return PartitionOutcome.Of(tp.Topic, tp.Partition, log.LogStart, log.HighWatermark, committed, o => history.HandledCount(o) > 0);
     }
 
     private void Produce()
     {
-        if (Timeline.NowMs >= Options.FaultWindowMs)
+        if (_clock.NowMs >= Options.FaultWindowMs)
         {
             return;
         }
@@ -152,7 +194,7 @@ internal sealed class World
             // The scripted workload: everything at once, then nothing; the random producer stream is not touched.
             foreach (var tp in Partitions)
             {
-                _logs[tp].Append(scripted);
+                Cluster.Produce(tp, scripted);
                 Stats.MessagesProduced += scripted;
             }
 
@@ -164,11 +206,11 @@ internal sealed class World
             // About rate/10 messages per 100 ms, varying batch to batch.
             var rate = Scenario.MessagesPerSecond[i];
             var count = (int)((_producer.Between(0, 2 * rate) + 5) / 10);
-            _logs[Partitions[i]].Append(count);
+            Cluster.Produce(Partitions[i], count);
             Stats.MessagesProduced += count;
         }
 
-        Timeline.After(ProduceEveryMs, Produce);
+        _clock.After(ProduceEveryMs, Produce);
     }
 
     private void Fire(Fault fault)
@@ -179,68 +221,69 @@ internal sealed class World
         switch (fault.Kind)
         {
             case FaultKind.MemberCrash:
-                fired = member.Alive;
-                member.Crash(fault.Magnitude);
+                fired = member.Crash(fault.Magnitude);
                 break;
             case FaultKind.MemberRestart:
-                fired = member.Alive && member.MemberId is not null;
-                if (fired)
-                {
-                    member.Restart(fault.Magnitude);
-                }
-
+                fired = member.Restart(fault.Magnitude);
                 break;
             case FaultKind.WorkerCrash:
-                var owner = MemberWithWorkerFor(tp);
-                fired = owner is not null;
-                owner?.CrashWorkerOf(tp);
+                (OwnerOf(tp) ?? member).Faults.ArmWorkerCrash(tp);
+                fired = false; // counted when a worker actually crashes
                 break;
             case FaultKind.HandlerException:
-                (MemberWithWorkerFor(tp) ?? member).ArmHandlerException(tp);
+                (OwnerOf(tp) ?? member).Faults.ArmHandlerException(tp);
                 fired = false; // counted when a handler actually throws
                 break;
             case FaultKind.AckBeyondDelivered:
-                (MemberWithWorkerFor(tp) ?? member).ArmAckBeyond(tp, fault.Magnitude);
+                (OwnerOf(tp) ?? member).Faults.ArmAckBeyond(tp, fault.Magnitude);
                 fired = false; // counted when a handler actually acks past its batch
                 break;
             case FaultKind.CommitFailure:
             case FaultKind.UnknownCommitOutcome:
-                member.Arm(fault.Kind);
+                member.Client?.Arm(fault.Kind);
                 fired = false; // counted when a commit actually meets it
                 break;
             case FaultKind.SessionTimeout:
+                fired = member.Client is { } client;
+                if (fired)
+                {
+                    member.Client!.LoseHeartbeats(fault.Magnitude);
+                    Oracle.SessionTimesOut(member.Index);
+                }
+
+                break;
             case FaultKind.AckDelay:
             case FaultKind.AckDuplicate:
             case FaultKind.AckReorder:
             case FaultKind.CallbackDelay:
             case FaultKind.HandlerOutage:
                 fired = member.Alive;
-                member.OpenWindow(fault.Kind, fault.Magnitude);
+                member.Faults.OpenWindow(fault.Kind, fault.Magnitude);
                 break;
             case FaultKind.RebalanceStorm:
                 fired = false;
                 for (var i = 0; i < fault.Magnitude; i++)
                 {
-                    Timeline.After(i * 700, () =>
+                    _clock.After(i * 700, () =>
                     {
-                        if (Coordinator.ForceRebalance())
+                        if (Cluster.Coordinator.ForceRebalance())
                         {
-                            Stats.CountFault(FaultKind.RebalanceStorm);
+                            FaultFired(FaultKind.RebalanceStorm, "a rebalance of the storm");
                         }
                     });
                 }
 
                 break;
             case FaultKind.CoordinatorMove:
-                Coordinator.Move(fault.Magnitude);
+                Cluster.Coordinator.Move(fault.Magnitude);
                 break;
             case FaultKind.FetchOutOfRange:
                 // Retention hurts whoever is furthest behind: a slow or crash-looping consumer.
                 tp = MostBehind(tp);
-                var log = _logs[tp];
+                var log = Cluster.Log(tp);
                 var unread = log.HighWatermark - log.LogStart;
                 fired = unread > 0;
-                log.DeleteBefore(log.LogStart + Math.Max(1, unread * fault.Magnitude / 1_000));
+                Cluster.DeleteBefore(tp, log.LogStart + Math.Max(1, unread * fault.Magnitude / 1_000));
                 break;
             default:
                 throw new System.Diagnostics.UnreachableException($"unknown fault {fault.Kind}");
@@ -248,22 +291,22 @@ internal sealed class World
 
         if (fired)
         {
-            Stats.CountFault(fault.Kind);
-            _trace?.Note(Timeline.NowMs, "fault", fault.Describe(Options));
+            FaultFired(fault.Kind, fault.Describe(Options));
         }
     }
 
-    private SimMember? MemberWithWorkerFor(TopicPartition tp) => _members.FirstOrDefault(m => m.Alive && m.HasLiveWorkerFor(tp));
+    /// <summary>The live member whose current ownership holds <paramref name="tp"/>, if any.</summary>
+    private MemberProcess? OwnerOf(TopicPartition tp) => _members.FirstOrDefault(m => m.Alive && Oracle.Owns(m.Index, tp));
 
     /// <summary>The partition with the most messages above its committed offset; <paramref name="tieBreak"/> (the fault's
     /// own target) when none is behind more than it.</summary>
     private TopicPartition MostBehind(TopicPartition tieBreak)
     {
         var most = tieBreak;
-        var mostBehind = _logs[tieBreak].HighWatermark - CommittedOrStart(tieBreak);
+        var mostBehind = Cluster.Log(tieBreak).HighWatermark - CommittedOrStart(tieBreak);
         foreach (var tp in Partitions)
         {
-            var behind = _logs[tp].HighWatermark - CommittedOrStart(tp);
+            var behind = Cluster.Log(tp).HighWatermark - CommittedOrStart(tp);
             if (behind > mostBehind)
             {
                 (most, mostBehind) = (tp, behind);
@@ -273,36 +316,20 @@ internal sealed class World
         return most;
     }
 
-    /// <summary>Where <c>begin_offset</c> puts a partition now, by the simulator's own reading of the log.</summary>
-    public long ResolveBegin(TopicPartition tp) => Resolve(tp, Scenario.BeginOffset);
-
-    /// <summary>Where an offset reset puts a partition now, by the simulator's own reading of the log and the policy.</summary>
-    public long ResolveReset(TopicPartition tp) =>
-        Resolve(tp, Scenario.OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? StartPosition.Earliest : StartPosition.Latest);
-
-    private long Resolve(TopicPartition tp, StartPosition position) => position.Kind switch
-    {
-        StartPositionKind.Earliest => _logs[tp].LogStart,
-        StartPositionKind.Latest => _logs[tp].HighWatermark,
-        _ => position.Offset,
-    };
-
-    /// <summary>Whether a partition is left parked because its restart budget was really spent (the simulator's own
-    /// count of its owner's crashes) under the park policy: the configuration chose to give up on it until it is
-    /// reassigned, so it need not drain.</summary>
+    /// <summary>Whether a partition is left parked because its restart budget was really spent (the oracle's own count)
+    /// under the park policy: the configuration chose to give up on it until it is reassigned, so it need not drain.</summary>
     private bool ParkedByPolicy(TopicPartition tp) =>
-        Scenario.Restart.WhenExhausted == RestartExhaustedPolicy.ParkPartition &&
-        _members.Any(m => m.Alive && m.EpochOf(tp) is { } epoch && epoch.SpentRestartBudget(Scenario.Restart.MaxRestarts, Scenario.Restart.WithinMs));
+        Scenario.Restart.WhenExhausted == RestartExhaustedPolicy.ParkPartition && Oracle.SpentRestartBudget(tp, Scenario.Restart);
 
     private long CommittedOrStart(TopicPartition tp) =>
-        Math.Max(Coordinator.Committed.TryGetValue(tp, out var committed) ? committed : 0, _logs[tp].LogStart);
+        Math.Max(Cluster.Coordinator.Committed.TryGetValue(tp, out var committed) ? committed : 0, Cluster.Log(tp).LogStart);
 
     private void CheckDrained()
     {
-        _drained = Partitions.All(tp => CommittedOrStart(tp) >= _logs[tp].HighWatermark || ParkedByPolicy(tp));
+        _drained = Partitions.All(tp => CommittedOrStart(tp) >= Cluster.Log(tp).HighWatermark || ParkedByPolicy(tp));
         if (!_drained)
         {
-            Timeline.After(DrainCheckEveryMs, CheckDrained);
+            _clock.After(DrainCheckEveryMs, CheckDrained);
         }
     }
 
@@ -310,22 +337,26 @@ internal sealed class World
     {
         var parked = Partitions.Where(ParkedByPolicy).ToHashSet();
         Stats.PartitionsParked += parked.Count;
-        var stuck = Partitions.Where(tp => CommittedOrStart(tp) < _logs[tp].HighWatermark && !parked.Contains(tp)).ToArray();
+        var behind = Partitions.Where(tp => CommittedOrStart(tp) < Cluster.Log(tp).HighWatermark && !parked.Contains(tp)).ToArray();
+        var stuck = behind.Where(tp => Cluster.Coordinator.OwnerOf(tp) is null || CommittedOrStart(tp) <= _committedBeforeEnd.GetValueOrDefault(tp, -1)).ToArray();
         if (stuck.Length > 0)
         {
             var first = stuck[0];
-            Violate(ViolationKinds.Liveness,
-                $"{stuck.Length} partition(s) not drained {Options.QuietWindowMs} ms after faults stopped, e.g. {first} committed {CommittedOrStart(first)} of {_logs[first].HighWatermark} (owner: {Coordinator.OwnerOf(first) ?? "none"})");
+            Oracle.Violate(ViolationKinds.Liveness,
+                $"{stuck.Length} partition(s) not drained {Options.QuietWindowMs} ms after faults stopped and not progressing, e.g. {first} committed {CommittedOrStart(first)} of {Cluster.Log(first).HighWatermark}, {_committedBeforeEnd.GetValueOrDefault(first, -1)} {Math.Min(ProgressWindowMs, Options.QuietWindowMs / 2)} ms before (owner: {Cluster.Coordinator.OwnerOf(first) ?? "none"})");
             return;
         }
 
+        Stats.PartitionsBehind += behind.Length;
         var lost = new List<string>();
         foreach (var tp in Partitions.Where(tp => !parked.Contains(tp)))
         {
-            var log = _logs[tp];
-            var history = _histories[tp];
-            // Nothing below the anchor was ever to be read: begin_offset (or the committed offset) said where to start.
-            for (var offset = history.Anchor ?? 0; offset < log.HighWatermark; offset++)
+            var log = Cluster.Log(tp);
+            var history = Oracle.History(tp);
+            // Nothing below the anchor was ever to be read: begin_offset (or the committed offset) said where to start. A
+            // partition still draining is checked up to its committed offset.
+            var end = Math.Min(log.HighWatermark, CommittedOrStart(tp));
+            for (var offset = history.Anchor ?? 0; offset < end; offset++)
             {
                 if (history.HandledCount(offset) > 0)
                 {
@@ -353,7 +384,7 @@ internal sealed class World
 
         if (Stats.Lost > 0)
         {
-            Violate(ViolationKinds.LostMessage, $"{Stats.Lost} message(s) below the high watermark were never handled, e.g. {string.Join(", ", lost)}");
+            Oracle.Violate(ViolationKinds.LostMessage, $"{Stats.Lost} message(s) below the high watermark were never handled, e.g. {string.Join(", ", lost)}");
         }
     }
 }

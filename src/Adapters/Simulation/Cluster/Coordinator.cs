@@ -2,10 +2,11 @@ using Elsa.Sim.Core;
 
 namespace Elsa.Sim.Simulation;
 
-/// <summary>The group coordinator model: join rounds, generations, heartbeats and session timeouts, a sticky assignor
-/// that serves both the eager and the cooperative protocol, and offset commits fenced by generation and member id. It
-/// also checks the broker-side history properties when it accepts a commit.</summary>
-internal sealed class SimCoordinator(World world)
+/// <summary>The group coordinator: join rounds, generations, member ids, heartbeats and session timeouts, a round
+/// deadline that expels members who do not rejoin, a sticky assignor that serves the eager and the cooperative protocol,
+/// and offset commits fenced by member id and generation. Members reach it through their clients
+/// (<see cref="GroupClient"/>), over the network.</summary>
+internal sealed class Coordinator(SimulatedCluster cluster)
 {
     private readonly SortedDictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<TopicPartition, string> _owners = [];
@@ -19,13 +20,15 @@ internal sealed class SimCoordinator(World world)
 
     public int Generation { get; private set; }
 
-    private bool Available => world.Timeline.NowMs >= _unavailableUntilMs;
+    private SimClock Clock => cluster.Clock;
 
-    private long SessionTimeoutMs => world.Options.SessionTimeoutMs;
+    private bool Available => Clock.NowMs >= _unavailableUntilMs;
+
+    private long SessionTimeoutMs => cluster.SessionTimeoutMs;
 
     /// <summary>A member joins (or rejoins) the group, claiming what it still owns (cooperative) or nothing (eager).
     /// Returns the member id, or an error; the assignment arrives later, when the round completes.</summary>
-    public (CoordinatorResponse Response, string? MemberId) Join(ICoordinatorClient host, string? memberId, IReadOnlyList<TopicPartition> owned)
+    public (CoordinatorResponse Response, string? MemberId) Join(GroupClient client, string? memberId, IReadOnlyList<TopicPartition> owned)
     {
         if (!Available)
         {
@@ -42,10 +45,10 @@ internal sealed class SimCoordinator(World world)
             BeginRebalance();
         }
 
-        memberId ??= $"member-{host.Index}-{++_memberSequence}";
+        memberId ??= $"member-{client.Member}-{++_memberSequence}";
         if (!_members.TryGetValue(memberId, out var member))
         {
-            member = new GroupMember(memberId, host);
+            member = new GroupMember(memberId, client);
             _members.Add(memberId, member);
         }
 
@@ -87,14 +90,9 @@ internal sealed class SimCoordinator(World world)
 
     /// <summary>An offset commit. Fenced unless it comes from a current member in the current generation; the fault plan
     /// may fail it or lose its response.</summary>
-    public CommitOutcome Commit(ICoordinatorClient host, string? memberId, int generation, IReadOnlyList<PartitionOffset> offsets)
+    public CommitOutcome Commit(GroupClient client, string? memberId, int generation, IReadOnlyList<PartitionOffset> offsets)
     {
-        if (!Available)
-        {
-            return CommitOutcome.RetriableError;
-        }
-
-        if (host.TakeArmedFault(FaultKind.CommitFailure))
+        if (!Available || client.TakeArmedFault(FaultKind.CommitFailure))
         {
             return CommitOutcome.RetriableError;
         }
@@ -106,28 +104,24 @@ internal sealed class SimCoordinator(World world)
 
         foreach (var (tp, next) in offsets)
         {
-            if (_owners.TryGetValue(tp, out var owner) && owner != memberId)
-            {
-                world.Violate(ViolationKinds.CommitByNonOwner, $"{memberId} committed {tp}@{next} in generation {generation}, but {owner} owns it");
-            }
-
-            if (Committed.TryGetValue(tp, out var committed) && next < committed)
-            {
-                world.Violate(ViolationKinds.CommitBackwards, $"{memberId} committed {tp}@{next} in generation {generation}, below the committed {committed}");
-            }
-
+            cluster.Oracle.CommitAccepted(client.Member, memberId, generation, tp, next, _owners.GetValueOrDefault(tp), Committed.TryGetValue(tp, out var was) ? was : null);
             Committed[tp] = next;
         }
 
-        return host.TakeArmedFault(FaultKind.UnknownCommitOutcome) ? CommitOutcome.RetriableError : CommitOutcome.Success;
+        return client.TakeArmedFault(FaultKind.UnknownCommitOutcome) ? CommitOutcome.RetriableError : CommitOutcome.Success;
     }
+
+    /// <summary>OffsetFetch: the committed offsets of <paramref name="partitions"/> (null for none), or null while the
+    /// coordinator is unavailable.</summary>
+    public IReadOnlyList<long?>? CommittedOffsets(IReadOnlyList<TopicPartition> partitions) =>
+        Available ? [.. partitions.Select(tp => Committed.TryGetValue(tp, out var offset) ? offset : (long?)null)] : null;
 
     /// <summary>The coordinator moves: unavailable for a while, then every session starts afresh (the new coordinator
     /// has no heartbeat history).</summary>
     public void Move(long durationMs)
     {
-        _unavailableUntilMs = world.Timeline.NowMs + durationMs;
-        world.Timeline.At(_unavailableUntilMs, () =>
+        _unavailableUntilMs = Clock.NowMs + durationMs;
+        Clock.At(_unavailableUntilMs, () =>
         {
             foreach (var member in _members.Values)
             {
@@ -149,16 +143,16 @@ internal sealed class SimCoordinator(World world)
     }
 
     /// <summary>True while <paramref name="memberId"/> belongs to the group; false once it left or was expelled.</summary>
-    public bool IsMember(string memberId) => _members.ContainsKey(memberId);
+    public bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
 
     /// <summary>The member that owns <paramref name="partition"/> in the current generation, if any.</summary>
     public string? OwnerOf(TopicPartition partition) => _owners.GetValueOrDefault(partition);
 
     private void Touch(GroupMember member)
     {
-        member.LastSeenMs = world.Timeline.NowMs;
+        member.LastSeenMs = Clock.NowMs;
         var id = member.Id;
-        world.Timeline.At(member.LastSeenMs + SessionTimeoutMs + 1, () => ExpireIfSilent(id));
+        Clock.At(member.LastSeenMs + SessionTimeoutMs + 1, () => ExpireIfSilent(id));
     }
 
     private void ExpireIfSilent(string memberId)
@@ -168,7 +162,7 @@ internal sealed class SimCoordinator(World world)
             return;
         }
 
-        if (world.Timeline.NowMs - member.LastSeenMs > SessionTimeoutMs)
+        if (Clock.NowMs - member.LastSeenMs > SessionTimeoutMs)
         {
             Remove(memberId);
         }
@@ -182,7 +176,7 @@ internal sealed class SimCoordinator(World world)
             if (owner == memberId)
             {
                 _owners.Remove(tp);
-                world.History(tp).LastCauseMs = world.Timeline.NowMs;
+                cluster.Oracle.Cause(tp);
             }
         }
 
@@ -205,7 +199,7 @@ internal sealed class SimCoordinator(World world)
             member.Joined = false;
         }
 
-        world.Timeline.After(SessionTimeoutMs, () => OnRoundDeadline(round));
+        Clock.After(SessionTimeoutMs, () => OnRoundDeadline(round));
     }
 
     private void OnRoundDeadline(int round)
@@ -217,7 +211,7 @@ internal sealed class SimCoordinator(World world)
 
         if (!Available)
         {
-            world.Timeline.At(_unavailableUntilMs + SessionTimeoutMs, () => OnRoundDeadline(round));
+            Clock.At(_unavailableUntilMs + SessionTimeoutMs, () => OnRoundDeadline(round));
             return;
         }
 
@@ -253,9 +247,9 @@ internal sealed class SimCoordinator(World world)
                 _owners[tp] = member.Id;
             }
 
-            // SyncGroup's answer follows JoinGroup's: deliver it after the join response already under way.
+            // SyncGroup's answer follows JoinGroup's: delivered after the join response already under way.
             var id = member.Id;
-            world.Timeline.After(0, () => member.Host.Deliver(() => member.Host.OnAssigned(id, generation, partitions)));
+            Clock.After(0, () => member.Client.FromCoordinator(() => member.Client.OnAssigned(id, generation, partitions)));
         }
     }
 
@@ -265,7 +259,7 @@ internal sealed class SimCoordinator(World world)
     private List<(GroupMember Member, IReadOnlyList<TopicPartition> Partitions)> Assign()
     {
         var members = _members.Values.ToList();
-        var all = world.Partitions;
+        var all = cluster.Partitions;
         var claimedBy = new Dictionary<TopicPartition, GroupMember>();
         foreach (var member in members)
         {
@@ -302,11 +296,11 @@ internal sealed class SimCoordinator(World world)
         return members.Select(m => (m, (IReadOnlyList<TopicPartition>)targets[m].Order().ToArray())).ToList();
     }
 
-    private sealed class GroupMember(string id, ICoordinatorClient host)
+    private sealed class GroupMember(string id, GroupClient client)
     {
         public string Id { get; } = id;
 
-        public ICoordinatorClient Host { get; } = host;
+        public GroupClient Client { get; } = client;
 
         public long LastSeenMs { get; set; }
 

@@ -1,0 +1,301 @@
+using Elsa.Sim.Core;
+using Elsa.Sim.Hosting.Port;
+
+namespace Elsa.Sim.Simulation;
+
+/// <summary>One member's Kafka client on the <see cref="SimulatedCluster"/>, behind the port the host runs on: what
+/// librdkafka keeps per client (the assignment, fetch positions, pauses, partitions stopped out of range) and how it
+/// behaves as the application sees it. Rebalance callbacks queued by the group protocol (<see cref="GroupClient"/>) run
+/// inside <see cref="ConsumeAsync"/> and <see cref="CloseAsync"/>; the protocol goes on only once a callback returned.
+/// A pause survives a revocation and a later reassignment (only <see cref="Resume"/> undoes it); a position outside the
+/// log stops the partition with an <see cref="OffsetOutOfRangeException"/> until the next <see cref="Seek"/>
+/// (<c>auto.offset.reset=error</c>); commits carry the member id and generation and can be fenced, fail or be lost.</summary>
+/// <remarks>Everything the client does is reported to the oracle as it happens.</remarks>
+internal sealed class SimulatedPort : IConsumerPort
+{
+    // After this many messages returned without waiting, the consume loop yields, as a real poll returns a fetch's
+    // worth and goes back to the network: the workers get to run.
+    private const int MessagesPerFetch = 64;
+
+    private readonly SimulatedCluster _cluster;
+    private readonly Dictionary<TopicPartition, long?> _positions = [];
+    private readonly List<TopicPartition> _fetchOrder = [];
+    private readonly HashSet<TopicPartition> _assignment = [];
+    private readonly HashSet<TopicPartition> _revoking = [];
+    private readonly HashSet<TopicPartition> _paused = [];
+    private readonly HashSet<TopicPartition> _outOfRange = [];
+    private readonly Queue<Callback> _callbacks = new();
+    private IRebalanceListener? _listener;
+    private TaskCompletionSource? _wake;
+    private int _nextFetch;
+    private int _sinceYield;
+    private bool _closed;
+
+    public SimulatedPort(SimulatedCluster cluster, int member, SimRandom rng, Lifetime lifetime)
+    {
+        _cluster = cluster;
+        Member = member;
+        Client = new GroupClient(cluster, member, rng, lifetime, this);
+    }
+
+    /// <summary>The member's index in the run.</summary>
+    public int Member { get; }
+
+    /// <summary>The group protocol's side of this client.</summary>
+    public GroupClient Client { get; }
+
+    public string MemberId => Client.MemberId ?? "";
+
+    private Oracle Oracle => _cluster.Oracle;
+
+    public void Subscribe(IReadOnlyList<string> topics, IRebalanceListener listener)
+    {
+        _listener = listener;
+        _cluster.Connect(this);
+        Client.Start();
+    }
+
+    public async ValueTask<FetchedMessage?> ConsumeAsync(TimeSpan timeout)
+    {
+        if (_callbacks.TryDequeue(out var callback))
+        {
+            await RunAsync(callback);
+            return null;
+        }
+
+        if (Fetch() is { } message)
+        {
+            if (++_sinceYield >= MessagesPerFetch)
+            {
+                _sinceYield = 0;
+                await Task.Yield();
+            }
+
+            return message;
+        }
+
+        _sinceYield = 0;
+        await WaitAsync(timeout);
+        return null;
+    }
+
+    public async ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout)
+    {
+        var answer = new TaskCompletionSource<IReadOnlyList<long?>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Client.FetchCommitted(partitions, (long)timeout.TotalMilliseconds, committed => answer.TrySetResult(committed));
+        return await answer.Task ?? throw new ConsumerPortException($"reading the committed offsets of {string.Join(", ", partitions)} timed out: the coordinator is unavailable", isFatal: false);
+    }
+
+    public async ValueTask<CommitOutcome> CommitAsync(IReadOnlyList<PartitionOffset> offsets)
+    {
+        Oracle.CommitSent(Member, offsets);
+        var answer = new TaskCompletionSource<CommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Client.Commit(offsets, outcome => answer.TrySetResult(outcome));
+        var outcome = await answer.Task;
+        Oracle.CommitAnswered(Member, offsets, outcome);
+        return outcome;
+    }
+
+    public void Seek(TopicPartition partition, long offset)
+    {
+        if (!_positions.ContainsKey(partition))
+        {
+            throw new ConsumerPortException($"seek on {partition}, which is not assigned", isFatal: false);
+        }
+
+        _positions[partition] = offset;
+        _outOfRange.Remove(partition);
+        Oracle.Sought(Member, partition, offset);
+        Wake();
+    }
+
+    public void Pause(IReadOnlyList<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (_positions.ContainsKey(partition))
+            {
+                _paused.Add(partition);
+            }
+        }
+    }
+
+    public void Resume(IReadOnlyList<TopicPartition> partitions)
+    {
+        _paused.ExceptWith(partitions);
+        Wake();
+    }
+
+    public async ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout)
+    {
+        var answer = new TaskCompletionSource<Watermarks>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Client.QueryWatermarks(partition, answer.SetResult);
+        return await answer.Task;
+    }
+
+    public Watermarks? CachedWatermarks(TopicPartition partition)
+    {
+        var log = _cluster.Log(partition);
+        return new Watermarks(log.LogStart, log.HighWatermark);
+    }
+
+    public async ValueTask CloseAsync()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        // Leaving is an orderly revocation of everything the client holds, as librdkafka's close is; a loss the protocol
+        // already queued is reported as one.
+        var lost = _callbacks.Any(c => c.Lost);
+        _callbacks.Clear();
+        TopicPartition[] held = [.. _positions.Keys.Order()];
+        if (held.Length > 0 && _listener is not null)
+        {
+            await RunAsync(new Callback(Assign: false, held, lost, Then: null));
+        }
+
+        _cluster.Disconnect(this);
+        Client.Leave();
+    }
+
+    public void Dispose() => _cluster.Disconnect(this);
+
+    /// <summary>The partitions the client holds or is about to be handed (the assignment as librdkafka tracks it).</summary>
+    public IReadOnlyList<TopicPartition> Owned() => [.. _assignment.Order()];
+
+    /// <summary>What a cooperative rejoin claims: the assignment, less what is being revoked.</summary>
+    public IReadOnlyList<TopicPartition> Claimable() => [.. _assignment.Except(_revoking).Order()];
+
+    /// <summary>The protocol handed over new partitions: the assignment callback runs in the next poll.</summary>
+    public void QueueAssign(IReadOnlyList<TopicPartition> added)
+    {
+        _assignment.UnionWith(added);
+        _callbacks.Enqueue(new Callback(Assign: true, added, Lost: false, Then: null));
+        Wake();
+    }
+
+    /// <summary>The protocol takes partitions away (or found them lost): the callback runs in the next poll, and
+    /// <paramref name="then"/> once it returned.</summary>
+    public void QueueRevoke(IReadOnlyList<TopicPartition> partitions, bool lost, Action then)
+    {
+        _revoking.UnionWith(partitions);
+        _callbacks.Enqueue(new Callback(Assign: false, partitions, lost, then));
+        Wake();
+    }
+
+    /// <summary>Something a waiting poll may care about happened (data, a callback, a resume, a seek).</summary>
+    public void Wake() => _wake?.TrySetResult();
+
+    private async Task RunAsync(Callback callback)
+    {
+        var listener = _listener ?? throw new InvalidOperationException("consume before subscribe");
+        if (callback.Assign)
+        {
+            await AssignAsync(listener, callback.Partitions);
+            return;
+        }
+
+        Oracle.RevocationBegins(Member, callback.Partitions, callback.Lost, Client.CanCommit);
+        if (callback.Lost)
+        {
+            await listener.OnPartitionsLostAsync(callback.Partitions);
+        }
+        else
+        {
+            await listener.OnPartitionsRevokedAsync(callback.Partitions);
+        }
+
+        foreach (var partition in callback.Partitions)
+        {
+            // The pause, if any, stays: librdkafka keeps it for a later reassignment.
+            _positions.Remove(partition);
+            _assignment.Remove(partition);
+            _revoking.Remove(partition);
+            _outOfRange.Remove(partition);
+        }
+
+        RebuildFetchOrder();
+        Oracle.RevocationEnded(Member, callback.Partitions, callback.Lost);
+        callback.Then?.Invoke();
+    }
+
+    private async Task AssignAsync(IRebalanceListener listener, IReadOnlyList<TopicPartition> partitions)
+    {
+        Oracle.AssignmentBegins(Member, partitions);
+        var starts = await listener.OnPartitionsAssignedAsync(partitions);
+        var committed = _cluster.Coordinator.Committed;
+        foreach (var (partition, position) in starts)
+        {
+            var log = _cluster.Log(partition);
+            long? at = position?.Kind switch
+            {
+                StartPositionKind.Offset => position.Value.Offset,
+                StartPositionKind.Earliest => log.LogStart,
+                StartPositionKind.Latest => log.HighWatermark,
+                // The client's choice: the committed offset, else nothing to fetch from (auto.offset.reset=error).
+                _ => committed.TryGetValue(partition, out var offset) ? offset : null,
+            };
+            _positions[partition] = at;
+            _outOfRange.Remove(partition);
+            Oracle.Positioned(Member, partition, at);
+        }
+
+        RebuildFetchOrder();
+    }
+
+    private FetchedMessage? Fetch()
+    {
+        for (var i = 0; i < _fetchOrder.Count; i++)
+        {
+            // Round robin over partitions, so one busy partition cannot starve the others.
+            var index = (_nextFetch + i) % _fetchOrder.Count;
+            var partition = _fetchOrder[index];
+            if (_paused.Contains(partition) || _outOfRange.Contains(partition) || _positions[partition] is not { } position)
+            {
+                continue;
+            }
+
+            var log = _cluster.Log(partition);
+            if (!log.InRange(position))
+            {
+                _outOfRange.Add(partition);
+                Oracle.OutOfRange(Member, partition, position);
+                throw new OffsetOutOfRangeException(partition, position);
+            }
+
+            if (position < log.HighWatermark)
+            {
+                _positions[partition] = position + 1;
+                _nextFetch = index + 1;
+                return _cluster.Message(partition, position);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task WaitAsync(TimeSpan timeout)
+    {
+        var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _wake = wake;
+        using var timer = _cluster.Clock.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), wake, timeout, Timeout.InfiniteTimeSpan);
+        await wake.Task;
+        if (_wake == wake)
+        {
+            _wake = null;
+        }
+    }
+
+    private void RebuildFetchOrder()
+    {
+        _fetchOrder.Clear();
+        _fetchOrder.AddRange(_positions.Keys.Order());
+        _nextFetch = 0;
+    }
+
+    /// <summary>A rebalance callback waiting for the next poll.</summary>
+    private sealed record Callback(bool Assign, IReadOnlyList<TopicPartition> Partitions, bool Lost, Action? Then);
+}

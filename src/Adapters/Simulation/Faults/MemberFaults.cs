@@ -1,0 +1,65 @@
+using Elsa.Sim.Core;
+
+namespace Elsa.Sim.Simulation;
+
+/// <summary>The faults aimed at one member that strike its handlers, acks and callbacks: windows during which something
+/// goes wrong, and one-shot faults armed for a partition's next batch. They outlive the member's incarnations, as the
+/// old member's did: a fault armed before a crash strikes the restarted member.</summary>
+internal sealed class MemberFaults(SimulatedCluster cluster, int member)
+{
+    private readonly Dictionary<FaultKind, long> _windowUntilMs = [];
+    private readonly HashSet<TopicPartition> _handlerException = [];
+    private readonly HashSet<TopicPartition> _workerCrash = [];
+    private readonly Dictionary<TopicPartition, long> _ackBeyond = [];
+
+    public void OpenWindow(FaultKind kind, long durationMs)
+    {
+        var until = cluster.Clock.NowMs + durationMs;
+        _windowUntilMs[kind] = Math.Max(_windowUntilMs.GetValueOrDefault(kind), until);
+    }
+
+    public bool InWindow(FaultKind kind) => _windowUntilMs.TryGetValue(kind, out var until) && cluster.Clock.NowMs < until;
+
+    public void ArmHandlerException(TopicPartition partition) => _handlerException.Add(partition);
+
+    public void ArmWorkerCrash(TopicPartition partition) => _workerCrash.Add(partition);
+
+    public void ArmAckBeyond(TopicPartition partition, long distance) => _ackBeyond[partition] = distance;
+
+    /// <summary>Whether the worker of <paramref name="partition"/> crashes at this batch, before its handler sees it.</summary>
+    public bool TakeWorkerCrash(TopicPartition partition) => Take(_workerCrash.Remove(partition), FaultKind.WorkerCrash, $"the worker of {partition} crashes");
+
+    /// <summary>Whether the handler of <paramref name="partition"/> throws partway through this batch: an armed exception,
+    /// or half the batches during a handler outage.</summary>
+    public bool TakeHandlerException(TopicPartition partition, SimRandom rng)
+    {
+        if (Take(_handlerException.Remove(partition), FaultKind.HandlerException, $"the handler of {partition} throws"))
+        {
+            return true;
+        }
+
+        if (InWindow(FaultKind.HandlerOutage) && rng.Chance(0.5))
+        {
+            cluster.Oracle.Note("fault", $"member {member}: the handler of {partition} throws (outage)");
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>How far past the end of the log the handler of <paramref name="partition"/> acks now; 0 when not armed.</summary>
+    public long TakeAckBeyond(TopicPartition partition) =>
+        _ackBeyond.Remove(partition, out var distance) && Take(true, FaultKind.AckBeyondDelivered, $"the handler of {partition} acks past the end of the log")
+            ? distance
+            : 0;
+
+    private bool Take(bool armed, FaultKind kind, string what)
+    {
+        if (armed)
+        {
+            cluster.FaultFired(kind, $"member {member}: {what}");
+        }
+
+        return armed;
+    }
+}

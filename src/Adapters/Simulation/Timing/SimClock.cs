@@ -1,0 +1,198 @@
+namespace Elsa.Sim.Simulation;
+
+/// <summary>Virtual time and the queue of what happens next, as a <see cref="TimeProvider"/>: the hosts' timers, the
+/// cluster's network and timeouts, and (through <see cref="SimScheduler"/>) every task of every host are entries in one
+/// queue, run in (time, scheduling order). Nothing reads the wall clock, so a run is a function of its seed.</summary>
+/// <remarks>Two drivers: explore runs entries one at a time on its own thread (<see cref="RunNext"/>); a systematic test
+/// advances the clock in rounds (<see cref="Advance"/>) while Coyote schedules the hosts' tasks, so the queue is
+/// locked, and entries run outside the lock.</remarks>
+internal sealed class SimClock : TimeProvider
+{
+    private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly object _gate = new();
+    private readonly PriorityQueue<Entry, (long TimeMs, long Sequence)> _queue = new();
+    private long _sequence;
+    private long _nowMs;
+
+    /// <summary>The current virtual time.</summary>
+    public long NowMs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nowMs;
+            }
+        }
+    }
+
+    /// <summary>How many entries have come due (an entry dropped because its owner ended counts too).</summary>
+    public long EntriesRun { get; private set; }
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => 1_000;
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => NowMs;
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow() => Epoch.AddMilliseconds(NowMs);
+
+    /// <inheritdoc />
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new SimTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>Runs <paramref name="action"/> at <paramref name="timeMs"/> (or now, if that has passed).</summary>
+    public void At(long timeMs, Action action) => Enqueue(timeMs, new Entry(action, null));
+
+    /// <summary>Runs <paramref name="action"/> after <paramref name="delayMs"/>, unless <paramref name="owner"/> ended in
+    /// between (a crashed member's pending work dies with it); with no owner, always.</summary>
+    public void After(long delayMs, Action action, Lifetime? owner = null)
+    {
+        lock (_gate)
+        {
+            EnqueueLocked(Saturate(_nowMs, delayMs), new Entry(action, owner));
+        }
+    }
+
+    /// <summary>Runs the next entry if it is due at or before <paramref name="untilMs"/>; false when none is.</summary>
+    public bool RunNext(long untilMs)
+    {
+        Entry next;
+        lock (_gate)
+        {
+            if (!_queue.TryPeek(out next, out var when) || when.TimeMs > untilMs)
+            {
+                return false;
+            }
+
+            _queue.Dequeue();
+            _nowMs = when.TimeMs;
+        }
+
+        EntriesRun++;
+        if (next.Owner is not { Ended: true })
+        {
+            next.Action();
+        }
+
+        return true;
+    }
+
+    /// <summary>Lets <paramref name="delay"/> pass: runs every entry due by then, in order (a systematic test's round).</summary>
+    public void Advance(TimeSpan delay)
+    {
+        long until;
+        lock (_gate)
+        {
+            until = Saturate(_nowMs, (long)delay.TotalMilliseconds);
+        }
+
+        while (RunNext(until))
+        {
+        }
+
+        lock (_gate)
+        {
+            _nowMs = Math.Max(_nowMs, until);
+        }
+    }
+
+    private void Enqueue(long timeMs, Entry entry)
+    {
+        lock (_gate)
+        {
+            EnqueueLocked(timeMs, entry);
+        }
+    }
+
+    private void EnqueueLocked(long timeMs, Entry entry) => _queue.Enqueue(entry, (Math.Max(timeMs, _nowMs), _sequence++));
+
+    private static long Saturate(long nowMs, long delayMs) => delayMs >= long.MaxValue - nowMs ? long.MaxValue : nowMs + delayMs;
+
+    /// <summary>One queued action, owned by a member's incarnation or not.</summary>
+    private readonly record struct Entry(Action Action, Lifetime? Owner);
+
+    /// <summary>A timer on virtual time: each <see cref="Change"/> queues a new firing and voids the ones before it.</summary>
+    private sealed class SimTimer(SimClock clock, TimerCallback callback, object? state) : ITimer
+    {
+        private readonly object _gate = new();
+        private long _generation;
+        private long _periodMs;
+        private bool _disposed;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            long generation;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return false;
+                }
+
+                generation = ++_generation;
+                _periodMs = period == Timeout.InfiniteTimeSpan ? -1 : Math.Max(1, (long)period.TotalMilliseconds);
+            }
+
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                var dueMs = Math.Max(0, (long)dueTime.TotalMilliseconds);
+                clock.EnqueueTimer(dueMs, this, generation);
+            }
+
+            return true;
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _disposed = true;
+                _generation++;
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        /// <summary>Fires if <paramref name="generation"/> is still this timer's latest firing.</summary>
+        public void FireIfCurrent(long generation)
+        {
+            long periodMs;
+            lock (_gate)
+            {
+                if (_disposed || generation != _generation)
+                {
+                    return;
+                }
+
+                periodMs = _periodMs;
+            }
+
+            if (periodMs > 0)
+            {
+                clock.EnqueueTimer(periodMs, this, generation);
+            }
+
+            callback(state);
+        }
+    }
+
+    private void EnqueueTimer(long dueMs, SimTimer timer, long generation)
+    {
+        lock (_gate)
+        {
+            EnqueueLocked(Saturate(_nowMs, dueMs), new Entry(() => timer.FireIfCurrent(generation), null));
+        }
+    }
+}

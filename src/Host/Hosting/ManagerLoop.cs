@@ -283,7 +283,8 @@ internal sealed class ManagerLoop : IDisposable
     }
 
     /// <summary>An accepted ack (the handler's own, or a later <c>Ack</c> call after <c>no_ack</c>) frees the partition's
-    /// prefetch window, as Elsa's manager acks brod's consumer.</summary>
+    /// prefetch window, as Elsa's manager acks brod's consumer. This loop is the only place an ack frees the window, so an
+    /// ack the machine refuses (past what was delivered, stale) frees nothing.</summary>
     private void ReleaseWindow(GroupState before, GroupEvent.Acked acked)
     {
         var partition = new TopicPartition(acked.Topic, acked.Partition);

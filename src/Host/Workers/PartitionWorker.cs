@@ -210,18 +210,20 @@ internal sealed class PartitionWorker
         }
         else if (result.Kind == HandlerResultKind.Continue)
         {
-            // Not acknowledged, but no longer holding the window: a later batch's ack covers it.
+            // Not acknowledged, but no longer holding the window: a later batch's ack covers it. Only the batch this
+            // worker handed over, which the group manager knows was delivered.
             Window.Release(lastOffset);
         }
 
         // NoAck holds the window until the handler acks through ElsaConsumer.Ack.
     }
 
+    // The window is not released here: the group manager releases it once it accepted the ack (ManagerLoop.ReleaseWindow),
+    // so an ack it refuses (past the batch, stale) frees nothing.
     private void Ack(long offset)
     {
         _env.Metrics.Ack();
         _env.Post(new GroupEvent.Acked(Partition.Topic, Partition.Partition, GenerationId, offset));
-        Window.Release(offset);
     }
 
     private async Task DisposeAsync(IMessageHandler? handler)

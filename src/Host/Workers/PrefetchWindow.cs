@@ -6,8 +6,9 @@ namespace Elsa.Sim.Hosting.Workers;
 /// <summary>One worker's back-pressure: the messages fetched for it and not yet handed to its handler, and the window of
 /// messages fetched and not yet acknowledged (brod's <c>prefetch_count</c>/<c>prefetch_bytes</c>). Like brod, it is
 /// greedy: fetching pauses only when the window holds more than <c>prefetch_count</c> messages AND more than
-/// <c>prefetch_bytes</c> bytes, and resumes as soon as acks bring either back within bounds. An ack (or a
-/// <c>continue</c>) releases the window; <c>no_ack</c> holds it until a later ack.</summary>
+/// <c>prefetch_bytes</c> bytes, and resumes as soon as acks bring either back within bounds. An ack releases the window
+/// once the group manager accepted it (the manager's loop releases it, nobody else); a <c>continue</c> releases the batch
+/// its worker handed over; <c>no_ack</c> holds it until a later ack.</summary>
 /// <remarks>Pause and resume are issued under the window's lock, so the client sees them in the order the window decided
 /// them: a late resume can never overtake the pause that followed it and leave a full window fetching, or an empty one
 /// paused.</remarks>

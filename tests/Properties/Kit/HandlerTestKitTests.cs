@@ -1,4 +1,4 @@
-using Elsa.Sim.Properties.Tests.Simulation.PlantedBugs;
+using Elsa.Sim.PlantedBugs;
 using Elsa.Sim.Simulation;
 using Elsa.Sim.Testing;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using Elsa.Sim.Properties.Tests.Simulation.PlantedBugs;
+using Elsa.Sim.PlantedBugs;
 using Elsa.Sim.Simulation;
 
 namespace Elsa.Sim.Properties.Tests.Timeline;

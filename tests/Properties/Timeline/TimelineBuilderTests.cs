@@ -114,9 +114,9 @@ public sealed class TimelineBuilderTests
 
         var (result, timeline, lines) = RecordedRun.Of(options, seed: 4);
 
-        var faults = lines.Where(l => l.Contains("\"fault\":", StringComparison.Ordinal)).ToArray();
+        var faults = lines.Where(l => l.Contains("\"type\":\"fault\"", StringComparison.Ordinal)).ToArray();
         Assert.True(faults.Length >= 3, $"only {faults.Length} fault(s) fired: {result.Verdict}");
-        Assert.All(faults, line => Assert.Matches(@"topic-\d+/\d+", line));
+        Assert.All(faults, line => Assert.Matches(@"""partition"":""topic-\d+/\d+""", line));
         Assert.Empty(timeline.Faults);
         var drawn = timeline.Lanes.Where(l => l.Id.StartsWith("partition:", StringComparison.Ordinal))
             .SelectMany(l => l.Marks.Where(m => m.Kind == TimelineMarkKind.Fault).Select(m => (Lane: l, Mark: m)))
@@ -128,7 +128,7 @@ public sealed class TimelineBuilderTests
     [Fact]
     public void A_line_that_is_not_json_is_reported_with_its_number()
     {
-        var error = Assert.Throws<FormatException>(() => TimelineBuilder.FromLines(["{\"t\":1,\"verdict\":\"pass\"}", "not json"]));
+        var error = Assert.Throws<FormatException>(() => TimelineBuilder.FromLines(["{\"type\":\"verdict\",\"t\":1,\"verdict\":\"pass\"}", "not json"]));
 
         Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
     }
@@ -136,7 +136,10 @@ public sealed class TimelineBuilderTests
     [Fact]
     public void Text_from_the_trace_is_escaped_in_the_page()
     {
-        var timeline = TimelineBuilder.FromLines(["{\"t\":5,\"fault\":\"<script>alert(1)</script>\"}", "{\"t\":9,\"verdict\":\"pass\"}"]);
+        var timeline = TimelineBuilder.FromLines([
+            "{\"type\":\"fault\",\"t\":5,\"kind\":\"WorkerCrash\",\"text\":\"<script>alert(1)</script>\"}",
+            "{\"type\":\"verdict\",\"t\":9,\"verdict\":\"pass\"}",
+        ]);
 
         var html = TimelineHtml.Render(timeline);
 

@@ -2,8 +2,7 @@ using Elsa.Sim.Systematic.Tests.Support;
 
 namespace Elsa.Sim.Systematic.Tests.Handlers;
 
-/// <summary>How a member's handlers behave in a scenario, and the iteration's world they report to; passed to them as
-/// <c>handler_init_args</c>.</summary>
+/// <summary>How a member's handlers behave in a scenario, and the iteration's world they report to.</summary>
 internal sealed record HandlerScript(string Member, TestGroup Group)
 {
     /// <summary>Return <c>no_ack</c> and leave the ack to a later <c>Ack</c> call (see <see cref="Ledger.HoldAck"/>).</summary>

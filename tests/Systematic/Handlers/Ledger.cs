@@ -1,35 +1,19 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Systematic.Tests.Monitors;
-using Microsoft.Coyote.Specifications;
 
 namespace Elsa.Sim.Systematic.Tests.Handlers;
 
-/// <summary>What the handlers of one iteration did, shared by every member: the workers they ran for, the batches they
-/// had in hand and returned from (reported to the monitors), the acks they returned, the acks they held back for a
-/// later <c>Ack</c> call and whether those were sent, and which planned crashes already happened.</summary>
+/// <summary>What the scenario handlers of one iteration did, shared by every member: the batches they have in hand, the
+/// acks they held back for a later <c>Ack</c> call and whether those were sent, and which planned crashes already
+/// happened. (What was handled and acked is the oracle's to know.)</summary>
 internal sealed class Ledger
 {
     private readonly object _gate = new();
-    private readonly HandledOffsets _handled = new();
     private readonly Queue<HeldAck> _heldAcks = new();
     private readonly HashSet<(TopicPartition, long)> _crashed = [];
     private readonly Dictionary<string, int> _unsentAcks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _batchesInHand = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Member, TopicPartition Partition), int> _latestWorkerGeneration = [];
-    private readonly Dictionary<(string Member, TopicPartition Partition, int Generation), long> _lastAcked = [];
     private TaskCompletionSource _ackHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _workers;
     private bool _ackingStopped;
-
-    /// <summary>A handler was initialised for a worker of <paramref name="member"/>; returns the worker's number.</summary>
-    public long WorkerStarted(string member, TopicPartition partition, int generation)
-    {
-        lock (_gate)
-        {
-            _latestWorkerGeneration[(member, partition)] = generation;
-            return ++_workers;
-        }
-    }
 
     /// <summary>A handler of <paramref name="member"/> began a batch; true for the member's first.</summary>
     public bool BatchStarted(string member)
@@ -55,46 +39,6 @@ internal sealed class Ledger
         lock (_gate)
         {
             return _batchesInHand.GetValueOrDefault(member);
-        }
-    }
-
-    /// <summary>A handler of <paramref name="member"/> returned from a batch of <paramref name="partition"/>, acking it
-    /// or not.</summary>
-    public void Handled(string member, TopicPartition partition, int generation, long first, long last, bool acked)
-    {
-        lock (_gate)
-        {
-            _handled.Add(partition, first, last);
-            if (acked)
-            {
-                RecordAck(member, partition, generation, last);
-            }
-        }
-
-        Specification.Monitor<SafetyMonitor>(new BatchHandled(partition, first, last));
-        Specification.Monitor<LivenessMonitor>(new BatchHandled(partition, first, last));
-    }
-
-    /// <summary>Whether every offset below <paramref name="end"/> was handled.</summary>
-    public bool HandledBelow(TopicPartition partition, long end)
-    {
-        lock (_gate)
-        {
-            return _handled.Prefix(partition) >= end;
-        }
-    }
-
-    /// <summary>The next offset after the last ack <paramref name="member"/> made on <paramref name="partition"/> in the
-    /// generation of its latest worker there, or null when it made none. Acks of older generations are left out: they
-    /// may be stale, and a stale ack is rightly never committed.</summary>
-    public (long NextOffset, int Generation)? AckedNext(string member, TopicPartition partition)
-    {
-        lock (_gate)
-        {
-            return _latestWorkerGeneration.TryGetValue((member, partition), out var generation) &&
-                _lastAcked.TryGetValue((member, partition, generation), out var last)
-                ? (last + 1, generation)
-                : null;
         }
     }
 
@@ -144,7 +88,6 @@ internal sealed class Ledger
         lock (_gate)
         {
             _unsentAcks[ack.Member]--;
-            RecordAck(ack.Member, ack.Partition, ack.GenerationId, ack.LastOffset);
         }
     }
 
@@ -166,13 +109,6 @@ internal sealed class Ledger
                 return _unsentAcks.Values.All(count => count == 0);
             }
         }
-    }
-
-    // Under the lock: an ack reached the host, returned by a handler or sent through Ack/5.
-    private void RecordAck(string member, TopicPartition partition, int generation, long lastOffset)
-    {
-        var key = (member, partition, generation);
-        _lastAcked[key] = Math.Max(_lastAcked.GetValueOrDefault(key, -1), lastOffset);
     }
 
     /// <summary>Ends <see cref="TryTakeAck"/>: acks still held, or held from now on, stay unsent.</summary>

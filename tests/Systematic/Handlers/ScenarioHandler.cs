@@ -1,31 +1,23 @@
 using Elsa.Sim.Core;
-using Elsa.Sim.Systematic.Tests.Monitors;
 using Elsa.Sim.Systematic.Tests.Support;
-using Microsoft.Coyote.Specifications;
 
 namespace Elsa.Sim.Systematic.Tests.Handlers;
 
-/// <summary>The message handler every scenario runs, one instance per worker as the host creates them. It owns its
-/// partition from <see cref="InitAsync"/> until <see cref="Dispose"/> and tells the monitors so; it records each batch
-/// it has in hand and returns from, and behaves as its <see cref="HandlerScript"/> says.</summary>
-internal sealed class ScenarioHandler : IMessageHandler, IDisposable
+/// <summary>The message handler every scenario runs, one instance per worker start as the host creates them (inside the
+/// simulator's handler decorator, which tells the oracle what it was handed and returned from). It records the batches
+/// it has in hand, and behaves as its <see cref="HandlerScript"/> says.</summary>
+internal sealed class ScenarioHandler(HandlerScript script) : IMessageHandler
 {
-    private HandlerScript? _script;
     private HandlerContext? _context;
-    private long _worker;
 
     public ValueTask InitAsync(HandlerContext context, CancellationToken cancellationToken)
     {
-        _script = (HandlerScript)context.InitArgs!;
         _context = context;
-        _worker = _script.Group.Ledger.WorkerStarted(_script.Member, context.Partition, context.GenerationId);
-        Specification.Monitor<SafetyMonitor>(new WorkerStarted(_script.Member, context.Partition, context.GenerationId, _worker));
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask<HandlerResult> HandleMessagesAsync(IReadOnlyList<ConsumedMessage> messages, CancellationToken cancellationToken)
     {
-        var script = _script!;
         var group = script.Group;
         var member = script.Member;
         var partition = _context!.Partition;
@@ -51,7 +43,7 @@ internal sealed class ScenarioHandler : IMessageHandler, IDisposable
                         await group.Happenings.When(Cue.RevocationBegan, member);
                     }
 
-                    if (group.Cluster.IsRevoking(member))
+                    if (group.IsRevoking(member))
                     {
                         group.Happenings.Saw(Race.CrashDuringRevocation);
                     }
@@ -61,7 +53,6 @@ internal sealed class ScenarioHandler : IMessageHandler, IDisposable
             }
 
             var last = messages[^1].Offset;
-            group.Ledger.Handled(member, partition, _context.GenerationId, messages[0].Offset, last, acked: !script.HoldAcks);
             if (!script.HoldAcks)
             {
                 return HandlerResult.Ack;
@@ -77,14 +68,6 @@ internal sealed class ScenarioHandler : IMessageHandler, IDisposable
         finally
         {
             group.Ledger.BatchEnded(member);
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_script is { } script && _context is { } context)
-        {
-            Specification.Monitor<SafetyMonitor>(new WorkerEnded(script.Member, context.Partition, _worker));
         }
     }
 }

@@ -11,16 +11,14 @@ public sealed class AckRacingRevocationTests(ITestOutputHelper output)
 
     internal static async Task ScenarioAsync(RaceTally races)
     {
-        // Handlers return no_ack and a separate task acks each batch through Ack/5. As soon as member a holds its first
-        // ack, its partitions start moving to member b: the ack lands before the revocation (committed by a), while
-        // a's revoke callback runs, or after it (stale, ignored).
+        // Handlers return no_ack and a separate task acks each batch through Ack/5. As soon as member a (alone, so it
+        // owns everything) holds its first ack, member b joins and the group rebalances: the ack lands before a's
+        // revocation (committed by a), while a's revoke callback runs, or after it (stale, ignored).
         var group = TestGroup.Create(races);
         await group.StartAsync("a", s => s with { HoldAcks = true });
-        await group.StartAsync("b", s => s with { HoldAcks = true });
         var acker = group.AckHeldAsync();
-        group.Spread("a");
         await group.Happenings.When(Cue.AckHeld, "a");
-        group.Spread("b");
+        await group.StartAsync("b", s => s with { HoldAcks = true });
         await group.SettleAndStopAsync();
         await acker;
     }

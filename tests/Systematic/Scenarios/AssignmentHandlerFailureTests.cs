@@ -12,10 +12,9 @@ public sealed class AssignmentHandlerFailureTests(ITestOutputHelper output)
 
     internal static async Task ScenarioAsync(RaceTally races)
     {
-        // assignment_received_handler refuses partition 1 (Elsa: the manager fails). The moment it does, the partitions
-        // start moving to member b, which has no handler: a's failure lands before or after that rebalance is queued.
-        // Member a must fail for that reason, leave its rebalance callbacks unblocked and its stop must finish; b takes
-        // over.
+        // assignment_received_handler refuses partition 1 (Elsa: the manager fails). The moment it does, member b, which
+        // has no such handler, joins: a's failure lands before or during the rebalance b's join starts. Member a must fail
+        // for that reason, leave its rebalance callbacks unblocked and go down; b takes over.
         var group = TestGroup.Create(races);
         var refusing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await group.StartAsync("a", configure: o => o.AssignmentReceivedHandler = (_, partition, _, _) =>
@@ -28,10 +27,8 @@ public sealed class AssignmentHandlerFailureTests(ITestOutputHelper output)
             refusing.TrySetResult();
             return ValueTask.FromResult(CallbackOutcome.Failed("partition 1 refused"));
         });
-        await group.StartAsync("b");
-        group.Spread("a");
         await refusing.Task;
-        group.Spread("b");
+        await group.StartAsync("b");
         await group.SettleAndStopAsync(new ExpectedFailure("a", "assignment_received_handler failed for orders/1 in generation 1: partition 1 refused"));
     }
 }

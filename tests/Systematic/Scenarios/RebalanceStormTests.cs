@@ -11,16 +11,16 @@ public sealed class RebalanceStormTests(ITestOutputHelper output)
 
     internal static async Task ScenarioAsync(RaceTally races)
     {
-        // Four rebalances queued back to back, eager and cooperative, while workers start, handle and stop: each
-        // revocation may come while the previous assignment's workers are starting or have a batch in hand, and
-        // partitions come back to a member that held them before.
-        var group = TestGroup.Create(races);
-        await group.StartAsync("a");
-        await group.StartAsync("b");
-        group.Spread("a");
-        group.Spread("b");
-        group.Spread("a", "b");
-        group.Cluster.Rebalance(group.Spreading("b", "a"), cooperative: true);
+        // Rebalances back to back while workers start, handle and stop: b joins, a rebalance is forced twice (eager:
+        // everything is revoked each time), and b leaves. Each revocation may come while the previous assignment's
+        // workers are starting or have a batch in hand, and partitions come back to a member that held them before.
+        var group = TestGroup.Create(races, messagesPerPartition: 6);
+        await group.StartAsync("a", s => s with { YieldsPerBatch = 2 });
+        await group.StartAsync("b", s => s with { YieldsPerBatch = 2 });
+        group.Rebalance();
+        await group.PassTimeAsync();
+        group.Rebalance();
+        await group.LeaveAsync("b");
         await group.SettleAndStopAsync();
     }
 }

@@ -12,13 +12,12 @@ public sealed class ShutdownWhileHandlingTests(ITestOutputHelper output)
     internal static async Task ScenarioAsync(RaceTally races)
     {
         // Slow handlers (several scheduling points per batch), and a stop requested as soon as the first batch is in a
-        // handler's hands: the shutdown lands during that batch or just after it, while the other partition's worker
-        // may be starting or handling, and must end cleanly, committing what was handled.
+        // handler's hands: the shutdown lands during that batch or just after it, while the other partition's worker may
+        // be starting or handling, and must end cleanly, committing what was handled.
         var group = TestGroup.Create(races);
         await group.StartAsync("a", s => s with { YieldsPerBatch = 4 });
-        group.Spread("a");
         await group.Happenings.When(Cue.BatchStarted, "a");
-        TestGroup.WaiveProgress();
+        group.WaiveProgress();
         await group.StopAllAsync();
     }
 }

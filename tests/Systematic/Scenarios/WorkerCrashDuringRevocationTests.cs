@@ -11,16 +11,14 @@ public sealed class WorkerCrashDuringRevocationTests(ITestOutputHelper output)
 
     internal static async Task ScenarioAsync(RaceTally races)
     {
-        // Member a's workers throw once, on the batch holding offset 1, and only once a's revoke callback is running:
-        // as soon as a holds such a batch, the partitions start moving to b. The crash then races the revocation on
-        // the manager's queue (crash first: a restart is scheduled and must be called off; revocation first: the worker
-        // is stopping when it throws), and the revocation must still complete with one owner at a time.
+        // Member a's handlers throw once, on the batch holding offset 1, and only once a's revoke callback is running:
+        // as soon as a holds such a batch, member b joins and the group rebalances. The crash then races the revocation
+        // on the manager's queue (crash first: a restart is scheduled and must be called off; revocation first: the
+        // worker is stopping when it throws), and the revocation must still complete with one owner at a time.
         var group = TestGroup.Create(races);
         await group.StartAsync("a", s => s with { CrashAt = new HashSet<long> { 1 }, CrashDuringRevocation = true });
-        await group.StartAsync("b");
-        group.Spread("a");
         await group.Happenings.When(Cue.CrashArmed, "a");
-        group.Spread("b");
+        await group.StartAsync("b");
         await group.SettleAndStopAsync();
     }
 }

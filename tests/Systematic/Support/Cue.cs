@@ -15,7 +15,7 @@ internal enum Cue
     /// revocation to throw (<see cref="Handlers.HandlerScript.CrashDuringRevocation"/>).</summary>
     CrashArmed,
 
-    /// <summary>The member's client began a revoke or lost callback handed out by the coordinator.</summary>
+    /// <summary>The member's client began a revoke or lost callback.</summary>
     RevocationBegan,
 
     /// <summary>A commit of the member entered the network.</summary>

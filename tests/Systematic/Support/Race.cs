@@ -19,7 +19,7 @@ internal enum Race
     /// <summary>A member was asked to stop while one of its handlers had a batch in hand.</summary>
     StopDuringBatch,
 
-    /// <summary>A member failed while a rebalance was queued at the coordinator behind the one it was in.</summary>
+    /// <summary>A member's group manager failed it while a rebalance round was under way at the coordinator.</summary>
     FailureWithRebalanceQueued,
 
     /// <summary>A member's session expired while one of its commits was in the network.</summary>

@@ -18,13 +18,13 @@ internal sealed class CheckedMachine(IGroupMachine inner, int member, Oracle ora
         }
         catch (InvariantViolationException e)
         {
-            oracle.Violate($"invariant:{e.Invariant}", $"member {member} on {@event}: {e.Detail}");
+            oracle.Violate($"invariant:{e.Invariant}", $"member {member} on {@event}: {e.Detail}", member);
             throw;
         }
         catch (Exception e)
         {
             // The host fails the consumer with it; the run fails with it first.
-            oracle.Violate(ViolationKinds.Crash, $"member {member} on {@event}: {e.GetType().Name}: {e.Message}");
+            oracle.Violate(ViolationKinds.Crash, $"member {member} on {@event}: {e.GetType().Name}: {e.Message}", member);
             throw;
         }
 
@@ -34,7 +34,7 @@ internal sealed class CheckedMachine(IGroupMachine inner, int member, Oracle ora
         }
         catch (InvariantViolationException e)
         {
-            oracle.Violate($"invariant:{e.Invariant}", $"member {member} on {@event}: {e.Detail}");
+            oracle.Violate($"invariant:{e.Invariant}", $"member {member} on {@event}: {e.Detail}", member);
             throw;
         }
 

@@ -24,11 +24,19 @@ internal sealed class Oracle
     private SimulatedCluster? _cluster;
     private Func<int, bool> _isFenced = _ => false;
 
-    public Oracle(SimClock clock, int members, Scenario scenario, SimulationStats stats, TraceSink? trace, Action<Violation> violated)
+    /// <param name="clock">The run's clock.</param>
+    /// <param name="members">How many members the run may have.</param>
+    /// <param name="beginOffset">The members' <c>begin_offset</c>, which the oracle resolves itself.</param>
+    /// <param name="resetPolicy">The members' <c>offset_reset_policy</c>, likewise.</param>
+    /// <param name="stats">Where the run's figures go.</param>
+    /// <param name="trace">Where the run's trace goes, if anywhere.</param>
+    /// <param name="violated">The driver's sink for each broken property (explore stops the run; Coyote asserts).</param>
+    public Oracle(SimClock clock, int members, StartPosition beginOffset, OffsetResetPolicy resetPolicy, SimulationStats stats, TraceSink? trace,
+        Action<Violation> violated)
     {
         _clock = clock;
-        _beginOffset = scenario.BeginOffset;
-        _resetPolicy = scenario.OffsetResetPolicy;
+        _beginOffset = beginOffset;
+        _resetPolicy = resetPolicy;
         _stats = stats;
         _trace = trace;
         _violated = violated;
@@ -61,16 +69,27 @@ internal sealed class Oracle
     /// <summary>Whether <paramref name="member"/>'s current ownership holds <paramref name="partition"/>.</summary>
     public bool Owns(int member, TopicPartition partition) => _epochs[member].ContainsKey(partition);
 
-    /// <summary>A broken property: reported to the driver at once.</summary>
-    public void Violate(string kind, string detail)
+    /// <summary><paramref name="member"/>'s current ownership of <paramref name="partition"/>, if any.</summary>
+    public OwnershipEpoch? EpochOf(int member, TopicPartition partition) => _epochs[member].GetValueOrDefault(partition);
+
+    /// <summary>A broken property: reported to the driver at once, naming the members and partition it is about.</summary>
+    public void Violate(string kind, string detail, int? member = null, TopicPartition? partition = null, int? other = null)
     {
-        var violation = new Violation(kind, NowMs, detail);
-        _trace?.Note(NowMs, "violation", violation.ToString());
+        var violation = new Violation(kind, NowMs, detail)
+        {
+            Members = new[] { member, other }.OfType<int>().ToValueList(),
+            Partitions = partition is { } named ? ValueList.Of(named) : ValueList<TopicPartition>.Empty,
+        };
+        _trace?.Record(new ViolationRecord(kind, detail, [.. violation.Members], [.. violation.Partitions.Select(p => p.ToString())]) { AtMs = NowMs });
         _violated(violation);
     }
 
-    /// <summary>A line in the trace about something outside a machine step.</summary>
-    public void Note(string kind, string text) => _trace?.Note(NowMs, kind, text);
+    /// <summary>A line in the trace about something outside a machine step (<c>scenario</c>, <c>down</c>).</summary>
+    public void Note(string kind, string text, int? member = null) => _trace?.Record(new NoteRecord(kind, text) { AtMs = NowMs, Member = member });
+
+    /// <summary>A fault struck: a line in the trace.</summary>
+    public void Fault(FaultKind kind, string text, int? member, TopicPartition? partition) =>
+        _trace?.Record(new FaultRecord(kind, text) { AtMs = NowMs, Member = member, Partition = partition?.ToString() });
 
     // ---- the client (SimulatedPort) ---------------------------------------------------------------------------------
 
@@ -151,17 +170,20 @@ internal sealed class Oracle
                 continue;
             }
 
+            // The commit must have been answered, not only sent: the client hands the partition on once this returns, and a
+            // commit still in the network may land in the next generation (fenced) or after the new owner's.
             var mustCommit = epoch.MaxLegitimateAck + 1;
-            if (!lost && !_failing[member] && epoch.CouldCommitAtRevocation && !epoch.Lost && mustCommit > epoch.BaseOffset && epoch.MaxCommitSent < mustCommit)
+            if (!lost && !_failing[member] && epoch.CouldCommitAtRevocation && !epoch.Lost && mustCommit > epoch.BaseOffset && epoch.MaxCommitAnswered < mustCommit)
             {
                 Violate(ViolationKinds.RevocationDroppedAcks,
-                    $"member {member} finished revoking {tp} having committed up to {epoch.MaxCommitSent}, but acks up to {epoch.MaxLegitimateAck} arrived before it finished");
+                    $"member {member} finished revoking {tp} with commits answered up to {epoch.MaxCommitAnswered} (sent up to {epoch.MaxCommitSent}), but acks up to {epoch.MaxLegitimateAck} arrived before it finished", member, tp);
             }
 
             Cause(tp);
         }
     }
 
+    /// <summary>A commit leaves the client: only for partitions whose revocation or loss has not completed.</summary>
     public void CommitSent(int member, IReadOnlyList<PartitionOffset> offsets)
     {
         foreach (var (tp, next) in offsets)
@@ -170,15 +192,24 @@ internal sealed class Oracle
             {
                 epoch.MaxCommitSent = Math.Max(epoch.MaxCommitSent, next);
             }
+            else
+            {
+                Violate(ViolationKinds.CommitAfterRevocation, $"member {member} sent a commit of {tp}@{next} after its revocation or loss completed", member, tp);
+            }
         }
     }
 
     /// <summary>A commit was answered; a failed one may cause redeliveries.</summary>
     public void CommitAnswered(int member, IReadOnlyList<PartitionOffset> offsets, CommitOutcome outcome)
     {
-        if (outcome != CommitOutcome.Success)
+        foreach (var (tp, next) in offsets)
         {
-            foreach (var (tp, _) in offsets)
+            if (_epochs[member].TryGetValue(tp, out var epoch))
+            {
+                epoch.MaxCommitAnswered = Math.Max(epoch.MaxCommitAnswered, next);
+            }
+
+            if (outcome != CommitOutcome.Success)
             {
                 Cause(tp);
             }
@@ -192,12 +223,12 @@ internal sealed class Oracle
     {
         if (owner is not null && owner != memberId)
         {
-            Violate(ViolationKinds.CommitByNonOwner, $"member {member} ({memberId}) committed {tp}@{next} in generation {generation}, but {owner} owns it");
+            Violate(ViolationKinds.CommitByNonOwner, $"member {member} ({memberId}) committed {tp}@{next} in generation {generation}, but {owner} owns it", member, tp);
         }
 
         if (committed is { } was && next < was)
         {
-            Violate(ViolationKinds.CommitBackwards, $"member {member} ({memberId}) committed {tp}@{next} in generation {generation}, below the committed {was}");
+            Violate(ViolationKinds.CommitBackwards, $"member {member} ({memberId}) committed {tp}@{next} in generation {generation}, below the committed {was}", member, tp);
         }
     }
 
@@ -267,6 +298,11 @@ internal sealed class Oracle
                 break;
         }
 
+        if (@event is GroupEvent.CommitCompleted completed)
+        {
+            CheckBelievedCommits(member, before, transition.State, completed);
+        }
+
         foreach (var effect in transition.Effects)
         {
             switch (effect)
@@ -298,6 +334,7 @@ internal sealed class Oracle
                 case GroupEffect.Fail:
                     // Elsa's manager fails without committing: the host leaves the group, acks uncommitted.
                     _failing[member] = true;
+                    Cluster.Observer.MemberFailing(member);
                     break;
                 default:
                     break;
@@ -311,13 +348,13 @@ internal sealed class Oracle
         {
             if (!_epochs[member].TryGetValue(tp, out var epoch))
             {
-                Violate(ViolationKinds.CommitPastUnhandled, $"member {member} committed {tp}@{next} (generation {commit.GenerationId}), which it does not own");
+                Violate(ViolationKinds.CommitPastUnhandled, $"member {member} committed {tp}@{next} (generation {commit.GenerationId}), which it does not own", member, tp);
                 return;
             }
 
             if (epoch.Lost)
             {
-                Violate(ViolationKinds.CommitAfterLoss, $"member {member} committed {tp}@{next} (generation {commit.GenerationId}) after losing it");
+                Violate(ViolationKinds.CommitAfterLoss, $"member {member} committed {tp}@{next} (generation {commit.GenerationId}) after losing it", member, tp);
                 return;
             }
 
@@ -325,8 +362,24 @@ internal sealed class Oracle
             if (next > epoch.BaseOffset && next > covered)
             {
                 Violate(ViolationKinds.CommitPastUnhandled,
-                    $"member {member} committed {tp}@{next} (generation {commit.GenerationId}), but its ownership since generation {epoch.Generation} handled only up to {covered - 1}");
+                    $"member {member} committed {tp}@{next} (generation {commit.GenerationId}), but its ownership since generation {epoch.Generation} handled only up to {covered - 1}", member, tp);
                 return;
+            }
+        }
+    }
+
+    /// <summary>What a group manager believes is committed after a commit's answer, the coordinator must hold: a manager
+    /// that takes a refused commit as done never sends those offsets again.</summary>
+    private void CheckBelievedCommits(int member, GroupState before, GroupState after, GroupEvent.CommitCompleted completed)
+    {
+        foreach (var (tp, _) in completed.Offsets)
+        {
+            if (after.Partitions.TryGetValue(tp, out var now) && now.CommittedOffset is { } believed &&
+                believed != before.Partitions.GetValueOrDefault(tp)?.CommittedOffset &&
+                believed > (Cluster.Coordinator.Committed.TryGetValue(tp, out var stored) ? stored : -1))
+            {
+                Violate(ViolationKinds.CommitNotStored,
+                    $"member {member} believes {tp}@{believed} is committed after a {completed.Outcome} answer, but the coordinator holds {(Cluster.Coordinator.Committed.TryGetValue(tp, out var held) ? held : "nothing")}", member, tp);
             }
         }
     }
@@ -340,18 +393,31 @@ internal sealed class Oracle
         var live = _liveHandlers[member];
         if (live.GetValueOrDefault(partition) > 0)
         {
-            Violate(ViolationKinds.TwoLiveWorkers, $"member {member} started a handler for {partition} while another one still runs");
+            Violate(ViolationKinds.TwoLiveWorkers, $"member {member} started a handler for {partition} while another one still runs", member, partition);
         }
 
         live[partition] = live.GetValueOrDefault(partition) + 1;
+        for (var other = 0; other < _liveHandlers.Length && !Excused(member); other++)
+        {
+            // Two members handling one partition at once is the price of at-least-once only when one of them is a zombie
+            // (the coordinator expelled it) or failing (it left without waiting for its handlers); otherwise a revocation
+            // must have stopped the old owner's handlers before the partition was handed on.
+            if (other != member && _liveHandlers[other].ContainsKey(partition) && !Excused(other))
+            {
+                Violate(ViolationKinds.TwoLiveWorkers, $"at most one owner per partition: member {member} started a handler for {partition} while member {other}'s handler of it still runs", member, partition, other);
+            }
+        }
+
         if (!_epochs[member].TryGetValue(partition, out var epoch) || epoch.RevocationCompleted)
         {
-            Violate(ViolationKinds.HandledAfterRevocation, $"member {member} started a handler for {partition}, which it does not own");
+            Violate(ViolationKinds.HandledAfterRevocation, $"member {member} started a handler for {partition}, which it does not own", member, partition);
             return null;
         }
 
         return epoch;
     }
+
+    private bool Excused(int member) => _isFenced(member) || _failing[member];
 
     public void HandlerEnded(int member, TopicPartition partition)
     {
@@ -373,7 +439,7 @@ internal sealed class Oracle
         if (!_epochs[member].TryGetValue(partition, out var current) || !ReferenceEquals(current, epoch) || epoch.RevocationCompleted)
         {
             Violate(ViolationKinds.HandledAfterRevocation,
-                $"member {member} handed {partition} {first}..{last} to its handler after its ownership of the partition had ended");
+                $"member {member} handed {partition} {first}..{last} to its handler after its ownership of the partition had ended", member, partition);
         }
 
         epoch.MaxDelivered = Math.Max(epoch.MaxDelivered, last);
@@ -396,17 +462,28 @@ internal sealed class Oracle
             if (!history.RecordHandled(offset, NowMs))
             {
                 Violate(ViolationKinds.DuplicateWithoutCause,
-                    $"member {member} handled {partition}@{offset} again with no crash, revocation, loss or failed commit since it was first handled");
+                    $"member {member} handled {partition}@{offset} again with no crash, revocation, loss or failed commit since it was first handled", member, partition);
             }
 
             if (offset < epoch.BaseOffset)
             {
                 Violate(ViolationKinds.HandledBelowCommit,
-                    $"member {member} handled {partition}@{offset}, below {epoch.BaseOffset} where its ownership (generation {epoch.Generation}) started");
+                    $"member {member} handled {partition}@{offset}, below {epoch.BaseOffset} where its ownership (generation {epoch.Generation}) started", member, partition);
             }
 
             epoch.MarkHandled(offset);
             _stats.MessagesHandled++;
+        }
+    }
+
+    /// <summary>A handler's batch was cancelled: only a failing member may cancel its handlers; a clean stop or a
+    /// revocation lets the batch in hand finish.</summary>
+    public void HandlerCancelled(int member, TopicPartition partition)
+    {
+        Cause(partition);
+        if (!_failing[member])
+        {
+            Violate(ViolationKinds.HandlerOutlivedStop, $"member {member} cancelled its handler of {partition} mid-batch though it was not failing (a graceful stop lets the batch in hand finish)", member, partition);
         }
     }
 
@@ -423,7 +500,7 @@ internal sealed class Oracle
     public void MemberDown(int member, string how)
     {
         var epochs = _epochs[member];
-        Note("down", $"member {member} is down ({how}); {(epochs.Count == 0 ? "it owned nothing" : $"it owned {string.Join(", ", epochs.Keys.Order())}")}");
+        Note("down", $"member {member} is down ({how}); {(epochs.Count == 0 ? "it owned nothing" : $"it owned {string.Join(", ", epochs.Keys.Order())}")}", member);
         foreach (var tp in epochs.Keys)
         {
             Cause(tp);
@@ -434,12 +511,22 @@ internal sealed class Oracle
         _failing[member] = false;
     }
 
+    /// <summary>A member's consumer failed: only its group manager may decide that (a restart budget spent under
+    /// <c>fail_group</c>, a failed assignment callback), never the host on its own.</summary>
+    public void MemberFailed(int member, string reason)
+    {
+        if (!_failing[member])
+        {
+            Violate(ViolationKinds.MemberFailed, $"member {member} failed, though its group manager did not fail it: {reason}", member);
+        }
+    }
+
     /// <summary>A member's stop returned cleanly: none of its handlers may still run.</summary>
     public void MemberStopped(int member)
     {
         if (_liveHandlers[member].Keys.Order().FirstOrDefault() is { Topic: not null } running)
         {
-            Violate(ViolationKinds.HandlerOutlivedStop, $"member {member}'s stop returned while its handler of {running} still runs");
+            Violate(ViolationKinds.HandlerOutlivedStop, $"member {member}'s stop returned while its handler of {running} still runs", member, running);
         }
     }
 

@@ -64,6 +64,9 @@ internal sealed class OwnershipEpoch
 
     public long MaxCommitSent { get; set; } = -1;
 
+    /// <summary>The highest offset of a commit of this ownership that was answered, whatever the answer.</summary>
+    public long MaxCommitAnswered { get; set; } = -1;
+
     /// <summary>The position a worker of this ownership found out of range, until the next worker starts.</summary>
     public long? OutOfRangeAt { get; set; }
 

@@ -1,3 +1,5 @@
+using Elsa.Sim.Core;
+
 namespace Elsa.Sim.Simulation;
 
 /// <summary>A broken safety or liveness property, found during or at the end of a run.</summary>
@@ -6,6 +8,12 @@ namespace Elsa.Sim.Simulation;
 /// <param name="Detail">What exactly was wrong: partition, member, generation, offsets.</param>
 public sealed record Violation(string Kind, long AtMs, string Detail)
 {
+    /// <summary>The members it is about (their indexes in the run).</summary>
+    public ValueList<int> Members { get; init; } = ValueList<int>.Empty;
+
+    /// <summary>The partitions it is about.</summary>
+    public ValueList<TopicPartition> Partitions { get; init; } = ValueList<TopicPartition>.Empty;
+
     /// <inheritdoc />
     public override string ToString() => $"{Kind} at {AtMs} ms: {Detail}";
 }
@@ -37,11 +45,14 @@ public static class ViolationKinds
     /// <summary>A worker handled a message below the offset its ownership started from (a duplicate below the last commit).</summary>
     public const string HandledBelowCommit = "handled-below-commit";
 
-    /// <summary>A member ran two live workers for one partition.</summary>
+    /// <summary>A member ran two live handlers for one partition, or two members did while neither was expelled or failing.</summary>
     public const string TwoLiveWorkers = "two-live-workers";
 
     /// <summary>A member committed a partition after losing it.</summary>
     public const string CommitAfterLoss = "commit-after-loss";
+
+    /// <summary>A member sent a commit for a partition after its revocation (or loss) completed.</summary>
+    public const string CommitAfterRevocation = "commit-after-revocation";
 
     /// <summary>A revocation completed without committing acks that arrived before it completed.</summary>
     public const string RevocationDroppedAcks = "revocation-dropped-acks";
@@ -50,7 +61,16 @@ public static class ViolationKinds
     /// had ended (the revocation or loss completed).</summary>
     public const string HandledAfterRevocation = "handled-after-revocation";
 
-    /// <summary>A member's stop returned cleanly while one of its handlers still ran.</summary>
+    /// <summary>A member's consumer failed though its group manager did not fail it (a rebalance that timed out, a
+    /// consume loop that broke).</summary>
+    public const string MemberFailed = "member-failed";
+
+    /// <summary>A group manager believes an offset is committed that the coordinator does not hold (it took a refused
+    /// commit as done).</summary>
+    public const string CommitNotStored = "commit-not-stored";
+
+    /// <summary>A member's stop returned cleanly while one of its handlers still ran, or a member that was not failing
+    /// cancelled a handler mid-batch.</summary>
     public const string HandlerOutlivedStop = "handler-outlived-stop";
 
     /// <summary>Work left the simulator's thread (a handler's <c>Task.Run</c>, <c>ConfigureAwait(false)</c>, a real timer

@@ -20,6 +20,9 @@ internal sealed class Coordinator(SimulatedCluster cluster)
 
     public int Generation { get; private set; }
 
+    /// <summary>Whether a rebalance round is under way (members are rejoining).</summary>
+    public bool Preparing => _preparing;
+
     private SimClock Clock => cluster.Clock;
 
     private bool Available => Clock.NowMs >= _unavailableUntilMs;
@@ -128,6 +131,16 @@ internal sealed class Coordinator(SimulatedCluster cluster)
                 Touch(member);
             }
         });
+    }
+
+    /// <summary>The member's session expires now, whatever its heartbeats: it is removed from the group, and learns it at
+    /// its next request (a systematic test's way to make a loss land exactly when it races something).</summary>
+    public void ExpireSession(string memberId)
+    {
+        if (_members.ContainsKey(memberId))
+        {
+            Remove(memberId);
+        }
     }
 
     /// <summary>Forces a rebalance, as a metadata change or a member's rejoin would.</summary>

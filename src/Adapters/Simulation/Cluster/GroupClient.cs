@@ -65,6 +65,10 @@ internal sealed class GroupClient
     /// generation.</summary>
     public bool CanCommit => MemberId is { } id && _cluster.Coordinator.IsMember(id) && Generation == _cluster.Coordinator.Generation;
 
+    /// <summary>Whether the client is at rest in the coordinator's current generation: joined, assigned, not rebalancing.</summary>
+    public bool Settled => !_joining && !_rebalancing && !_left && MemberId is { } id && _cluster.Coordinator.IsMember(id) &&
+        Generation == _cluster.Coordinator.Generation;
+
     /// <summary>Commits offsets with this member's id and generation, as librdkafka's commit does.</summary>
     public void Commit(IReadOnlyList<PartitionOffset> offsets, Action<CommitOutcome> onOutcome)
     {
@@ -152,7 +156,7 @@ internal sealed class GroupClient
         }
 
         _armed[kind]--;
-        _cluster.FaultFired(kind, $"member {Member}: {kind}");
+        _cluster.FaultFired(kind, $"member {Member}: {kind}", Member);
         return true;
     }
 

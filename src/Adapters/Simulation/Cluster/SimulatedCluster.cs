@@ -19,10 +19,10 @@ internal sealed class SimulatedCluster
     private readonly Dictionary<TopicPartition, PartitionLog> _logs = [];
     private readonly List<SimulatedPort> _ports = [];
     private readonly Func<TopicPartition, long, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)>? _content;
-    private readonly Action<FaultKind, string> _faultFired;
+    private readonly Action<FaultKind, string, int?, TopicPartition?> _faultFired;
 
     public SimulatedCluster(SimClock clock, Oracle oracle, IReadOnlyList<TopicPartition> partitions, RebalanceProtocol protocol,
-        long sessionTimeoutMs, long heartbeatIntervalMs, UserHandler? user, Action<FaultKind, string> faultFired)
+        long sessionTimeoutMs, long heartbeatIntervalMs, UserHandler? user, Action<FaultKind, string, int?, TopicPartition?> faultFired)
     {
         Clock = clock;
         Oracle = oracle;
@@ -54,6 +54,9 @@ internal sealed class SimulatedCluster
 
     public long HeartbeatIntervalMs { get; }
 
+    /// <summary>What a driver sees of the clients besides the oracle's checks (a systematic test's cues and races).</summary>
+    public IWorldObserver Observer { get; init; } = NoObserver.Instance;
+
     public PartitionLog Log(TopicPartition partition) => _logs[partition];
 
     /// <summary>Appends <paramref name="count"/> messages to a partition and wakes the consumers waiting for data.</summary>
@@ -82,8 +85,9 @@ internal sealed class SimulatedCluster
         return new FetchedMessage(partition, offset, UserHandler.TimestampEpochMs + offset, key, value);
     }
 
-    /// <summary>A fault struck (counted, and traced).</summary>
-    public void FaultFired(FaultKind kind, string text) => _faultFired(kind, text);
+    /// <summary>A fault struck (counted, and traced), at <paramref name="member"/> or <paramref name="partition"/> when it
+    /// struck one.</summary>
+    public void FaultFired(FaultKind kind, string text, int? member = null, TopicPartition? partition = null) => _faultFired(kind, text, member, partition);
 
     /// <summary>A client connected: it is woken when data arrives.</summary>
     public void Connect(SimulatedPort port) => _ports.Add(port);

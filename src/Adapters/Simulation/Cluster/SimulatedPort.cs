@@ -31,6 +31,9 @@ internal sealed class SimulatedPort : IConsumerPort
     private int _sinceYield;
     private bool _closed;
 
+    // The thread running a revoke or lost callback, so a pause or resume from elsewhere is seen to race it.
+    private int? _revokingThread;
+
     public SimulatedPort(SimulatedCluster cluster, int member, SimRandom rng, Lifetime lifetime)
     {
         _cluster = cluster;
@@ -89,10 +92,12 @@ internal sealed class SimulatedPort : IConsumerPort
     public async ValueTask<CommitOutcome> CommitAsync(IReadOnlyList<PartitionOffset> offsets)
     {
         Oracle.CommitSent(Member, offsets);
+        _cluster.Observer.CommitSent(Member);
         var answer = new TaskCompletionSource<CommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         Client.Commit(offsets, outcome => answer.TrySetResult(outcome));
         var outcome = await answer.Task;
         Oracle.CommitAnswered(Member, offsets, outcome);
+        _cluster.Observer.CommitAnswered(Member, outcome, Client.MemberId is { } id && _cluster.Coordinator.IsMember(id));
         return outcome;
     }
 
@@ -118,13 +123,24 @@ internal sealed class SimulatedPort : IConsumerPort
                 _paused.Add(partition);
             }
         }
+
+        _cluster.Observer.PausedOrResumed(Member, paused: true, RacesRevocation);
     }
 
     public void Resume(IReadOnlyList<TopicPartition> partitions)
     {
         _paused.ExceptWith(partitions);
+        _cluster.Observer.PausedOrResumed(Member, paused: false, RacesRevocation);
         Wake();
     }
+
+    /// <summary>Whether a revoke or lost callback is running and has not returned.</summary>
+    public bool Revoking => _revokingThread is not null;
+
+    /// <summary>Whether a rebalance callback waits for the next poll.</summary>
+    public bool CallbacksPending => _callbacks.Count > 0;
+
+    private bool RacesRevocation => _revokingThread is { } thread && thread != Environment.CurrentManagedThreadId;
 
     public async ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout)
     {
@@ -199,6 +215,8 @@ internal sealed class SimulatedPort : IConsumerPort
         }
 
         Oracle.RevocationBegins(Member, callback.Partitions, callback.Lost, Client.CanCommit);
+        _cluster.Observer.RevocationBegan(Member, callback.Lost);
+        _revokingThread = Environment.CurrentManagedThreadId;
         if (callback.Lost)
         {
             await listener.OnPartitionsLostAsync(callback.Partitions);
@@ -207,6 +225,8 @@ internal sealed class SimulatedPort : IConsumerPort
         {
             await listener.OnPartitionsRevokedAsync(callback.Partitions);
         }
+
+        _revokingThread = null;
 
         foreach (var partition in callback.Partitions)
         {
@@ -219,6 +239,7 @@ internal sealed class SimulatedPort : IConsumerPort
 
         RebuildFetchOrder();
         Oracle.RevocationEnded(Member, callback.Partitions, callback.Lost);
+        _cluster.Observer.RevocationEnded(Member);
         callback.Then?.Invoke();
     }
 

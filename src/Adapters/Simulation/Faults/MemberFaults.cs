@@ -27,20 +27,20 @@ internal sealed class MemberFaults(SimulatedCluster cluster, int member)
     public void ArmAckBeyond(TopicPartition partition, long distance) => _ackBeyond[partition] = distance;
 
     /// <summary>Whether the worker of <paramref name="partition"/> crashes at this batch, before its handler sees it.</summary>
-    public bool TakeWorkerCrash(TopicPartition partition) => Take(_workerCrash.Remove(partition), FaultKind.WorkerCrash, $"the worker of {partition} crashes");
+    public bool TakeWorkerCrash(TopicPartition partition) => Take(_workerCrash.Remove(partition), FaultKind.WorkerCrash, partition, $"the worker of {partition} crashes");
 
     /// <summary>Whether the handler of <paramref name="partition"/> throws partway through this batch: an armed exception,
     /// or half the batches during a handler outage.</summary>
     public bool TakeHandlerException(TopicPartition partition, SimRandom rng)
     {
-        if (Take(_handlerException.Remove(partition), FaultKind.HandlerException, $"the handler of {partition} throws"))
+        if (Take(_handlerException.Remove(partition), FaultKind.HandlerException, partition, $"the handler of {partition} throws"))
         {
             return true;
         }
 
         if (InWindow(FaultKind.HandlerOutage) && rng.Chance(0.5))
         {
-            cluster.Oracle.Note("fault", $"member {member}: the handler of {partition} throws (outage)");
+            cluster.Oracle.Fault(FaultKind.HandlerOutage, $"member {member}: the handler of {partition} throws (outage)", member, partition);
             return true;
         }
 
@@ -49,15 +49,15 @@ internal sealed class MemberFaults(SimulatedCluster cluster, int member)
 
     /// <summary>How far past the end of the log the handler of <paramref name="partition"/> acks now; 0 when not armed.</summary>
     public long TakeAckBeyond(TopicPartition partition) =>
-        _ackBeyond.Remove(partition, out var distance) && Take(true, FaultKind.AckBeyondDelivered, $"the handler of {partition} acks past the end of the log")
+        _ackBeyond.Remove(partition, out var distance) && Take(true, FaultKind.AckBeyondDelivered, partition, $"the handler of {partition} acks past the end of the log")
             ? distance
             : 0;
 
-    private bool Take(bool armed, FaultKind kind, string what)
+    private bool Take(bool armed, FaultKind kind, TopicPartition partition, string what)
     {
         if (armed)
         {
-            cluster.FaultFired(kind, $"member {member}: {what}");
+            cluster.FaultFired(kind, $"member {member}: {what}", member, partition);
         }
 
         return armed;

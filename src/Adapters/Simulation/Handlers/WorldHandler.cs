@@ -57,7 +57,18 @@ internal sealed class WorldHandler : IMessageHandler, IAsyncDisposable
         }
 
         var rng = site.Random;
-        await Task.Delay(TimeSpan.FromMilliseconds(rng.Between(site.Profile.MinLatencyMs, site.Profile.MaxLatencyMs)), site.Cluster.Clock, cancellationToken);
+        if (site.Profile.MaxLatencyMs > 0)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(rng.Between(site.Profile.MinLatencyMs, site.Profile.MaxLatencyMs)), site.Cluster.Clock, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                site.Oracle.HandlerCancelled(site.Member, _partition);
+                throw;
+            }
+        }
         if (site.Faults.TakeHandlerException(_partition, rng))
         {
             // Some of the batch handled, none of it acked.

@@ -1,5 +1,7 @@
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
+using Elsa.Sim.Hosting.Port;
+using Elsa.Sim.Hosting.Threading;
 
 namespace Elsa.Sim.Simulation;
 
@@ -13,28 +15,42 @@ internal sealed class MemberProcess
     private readonly SimulatedCluster _cluster;
     private readonly Func<MemberProcess, ElsaConsumerOptions> _options;
     private readonly Func<GroupConfig, IGroupMachine> _machine;
-    private readonly Action<string> _escaped;
+    private readonly Func<Lifetime, IHostScheduler> _schedulers;
     private readonly WorldMeters _meters;
+    private readonly Func<IConsumerPort, IConsumerPort>? _portWrapper;
     private readonly SimRandom _rng;
     private readonly UserHandler? _user;
     private Lifetime _lifetime = new();
     private SimulatedPort? _port;
     private ElsaConsumer? _consumer;
-    private SimScheduler? _scheduler;
-    private long _rejoinAfterMs;
+    private IHostScheduler? _scheduler;
+    private long? _rejoinAfterMs;
+    private TaskCompletionSource _down = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <param name="cluster">The cluster it runs on.</param>
+    /// <param name="index">Its index in the run.</param>
+    /// <param name="seed">The run's seed: the member's randomness is a stream of it.</param>
+    /// <param name="options">Its consumer's options, per incarnation.</param>
+    /// <param name="machine">Builds its group manager (the real one, or one with a planted bug).</param>
+    /// <param name="user">The user's handler its handlers run, or null for the simulator's model.</param>
+    /// <param name="schedulers">Where an incarnation's host runs its tasks: the simulator's scheduler, or Coyote's.</param>
+    /// <param name="meters">The run's meter.</param>
+    /// <param name="portWrapper">Wraps its client port, as a planted host bug does; none when null.</param>
+    /// <param name="profile">How its handlers take their time and ack; drawn from the seed when null.</param>
     public MemberProcess(SimulatedCluster cluster, int index, ulong seed, Func<MemberProcess, ElsaConsumerOptions> options,
-        Func<GroupConfig, IGroupMachine> machine, UserHandler? user, WorldMeters meters, Action<string> escaped)
+        Func<GroupConfig, IGroupMachine> machine, UserHandler? user, Func<Lifetime, IHostScheduler> schedulers, WorldMeters meters,
+        Func<IConsumerPort, IConsumerPort>? portWrapper = null, HandlerProfile? profile = null)
     {
         _cluster = cluster;
         Index = index;
         _options = options;
         _machine = machine;
         _user = user;
+        _schedulers = schedulers;
         _meters = meters;
-        _escaped = escaped;
+        _portWrapper = portWrapper;
         _rng = SimRandom.Stream(seed, 0x3E3B_0000UL + (ulong)index);
-        Profile = HandlerProfile.Draw(_rng);
+        Profile = profile ?? HandlerProfile.Draw(_rng);
         Faults = new MemberFaults(cluster, index);
         _lifetime.End();
     }
@@ -54,12 +70,27 @@ internal sealed class MemberProcess
     /// <summary>The running incarnation's client, if any.</summary>
     public GroupClient? Client => Alive ? _port?.Client : null;
 
+    /// <summary>The running incarnation's port, if any.</summary>
+    public SimulatedPort? Port => Alive ? _port : null;
+
+    /// <summary>The running incarnation's consumer, if any.</summary>
+    public ElsaConsumer? Consumer => Alive ? _consumer : null;
+
     /// <summary>Whether the coordinator no longer knows this member's client (it was expelled, and lives on as a zombie
     /// until it finds out).</summary>
     public bool IsFenced => Client is not { MemberId: { } id } || !_cluster.Coordinator.IsMember(id);
 
-    /// <summary>Times the consumer failed and was restarted.</summary>
+    /// <summary>Times the consumer failed.</summary>
     public int Failures { get; private set; }
+
+    /// <summary>Whether a failed consumer is started again, as Elsa's supervisor would. Default true.</summary>
+    public bool RestartsAfterFailure
+    {
+        get => _restartAfterFailure;
+        set => _restartAfterFailure = value;
+    }
+
+    private bool _restartAfterFailure = true;
 
     private Oracle Oracle => _cluster.Oracle;
 
@@ -73,11 +104,13 @@ internal sealed class MemberProcess
 
         var lifetime = new Lifetime();
         _lifetime = lifetime;
-        var scheduler = new SimScheduler(_cluster.Clock, lifetime, _escaped);
+        _down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scheduler = _schedulers(lifetime);
         var port = new SimulatedPort(_cluster, Index, _rng, lifetime);
         var options = _options(this);
         options.HandlerInitArgs = new HandlerSite(Index, _cluster, _rng, Profile, Faults, _user, options.Config, lifetime, Ack);
-        var consumer = new ElsaConsumer(options, () => port, new HostSeams
+        var hostPort = _portWrapper?.Invoke(port) ?? port;
+        var consumer = new ElsaConsumer(options, () => hostPort, new HostSeams
         {
             Time = _cluster.Clock,
             Scheduler = scheduler,
@@ -129,6 +162,20 @@ internal sealed class MemberProcess
         return true;
     }
 
+    /// <summary>Stops the consumer gracefully for good; completes when the incarnation has ended.</summary>
+    public async Task StopAsync()
+    {
+        if (_consumer is not { } consumer || _scheduler is not { } scheduler)
+        {
+            return;
+        }
+
+        _rejoinAfterMs = null;
+        var down = _down.Task;
+        await scheduler.Run(() => consumer.StopAsync());
+        await down;
+    }
+
     private void Ended(Lifetime lifetime, ElsaConsumer consumer)
     {
         if (lifetime.Ended)
@@ -138,16 +185,24 @@ internal sealed class MemberProcess
 
         if (consumer.FailureReason is { } reason)
         {
-            // Elsa's supervisor restarts a failed group manager.
+            // Elsa's supervisor restarts a failed group manager (a systematic test's member that is stopping stays down).
             Failures++;
+            Oracle.MemberFailed(Index, reason);
             GoDown($"failed: {reason}");
-            _cluster.Clock.After(_rng.Between(500, 3_000), Start);
+            if (_restartAfterFailure)
+            {
+                _cluster.Clock.After(_rng.Between(500, 3_000), Start);
+            }
+
             return;
         }
 
         Oracle.MemberStopped(Index);
         GoDown("shut down");
-        _cluster.Clock.After(_rejoinAfterMs, Start);
+        if (_rejoinAfterMs is { } rejoinAfterMs)
+        {
+            _cluster.Clock.After(rejoinAfterMs, Start);
+        }
     }
 
     private void GoDown(string how)
@@ -155,6 +210,7 @@ internal sealed class MemberProcess
         _lifetime.End();
         (_port, _consumer, _scheduler) = (null, null, null);
         Oracle.MemberDown(Index, how);
+        _down.TrySetResult();
     }
 
     private void Ack(TopicPartition partition, int generationId, long offset) =>

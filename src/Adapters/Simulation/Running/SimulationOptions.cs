@@ -1,4 +1,5 @@
 using Elsa.Sim.Core;
+using Elsa.Sim.Hosting.Port;
 
 namespace Elsa.Sim.Simulation;
 
@@ -54,6 +55,10 @@ public sealed record SimulationOptions
     /// <summary>Builds the machine each member runs from its configuration. Default: the real <see cref="GroupMachine"/>.
     /// Tests pass wrappers that plant known bugs.</summary>
     public Func<GroupConfig, IGroupMachine> MachineFactory { get; init; } = config => new GroupMachine(config);
+
+    /// <summary>Wraps each member's client port (the simulated cluster's <see cref="IConsumerPort"/>), as a test that plants
+    /// a bug of a host between it and its client does. Default null: the host talks to the client directly.</summary>
+    public Func<IConsumerPort, IConsumerPort>? PortWrapper { get; init; }
 
     /// <summary>Your own handler, which every worker then runs instead of the simulator's handler model, or null for the
     /// model. Default null. (Elsa.Sim.Testing's handler test kit sets it.)</summary>

@@ -37,11 +37,12 @@ internal sealed class World : IDisposable
         _topics = options.TopicNames();
         Partitions = options.TopicPartitions();
         Stats.CountSettings(Scenario.Settings());
-        Oracle = new Oracle(_clock, options.Members, Scenario, Stats, trace, Violate);
+        Oracle = new Oracle(_clock, options.Members, Scenario.BeginOffset, Scenario.OffsetResetPolicy, Stats, trace, Violate);
         Cluster = new SimulatedCluster(_clock, Oracle, Partitions, Scenario.Protocol, options.SessionTimeoutMs, options.HeartbeatIntervalMs,
             options.UserHandler, FaultFired);
         _members = [.. Enumerable.Range(0, options.Members).Select(i =>
-            new MemberProcess(Cluster, i, seed, ConsumerOptions, options.MachineFactory, options.UserHandler, _meters, e => _escaped ??= e))];
+            new MemberProcess(Cluster, i, seed, ConsumerOptions, options.MachineFactory, options.UserHandler,
+                lifetime => new SimScheduler(_clock, lifetime, e => _escaped ??= e), _meters, options.PortWrapper))];
         Oracle.Watch(Cluster, m => _members[m].IsFenced);
     }
 
@@ -82,7 +83,7 @@ internal sealed class World : IDisposable
     private SimulationResult RunOnClock()
     {
         _trace?.Header(TraceHeader.For(Seed, Options, _plan, Scenario));
-        _trace?.Note(0, "scenario", Scenario.Describe(Options));
+        Oracle.Note("scenario", Scenario.Describe(Options));
         var starts = SimRandom.Stream(Seed, 0x57A7);
         foreach (var member in _members)
         {
@@ -108,7 +109,7 @@ internal sealed class World : IDisposable
         {
             if (_escaped is { } escaped)
             {
-                Violate(new Violation(ViolationKinds.Nondeterminism, _clock.NowMs, escaped));
+                Oracle.Violate(ViolationKinds.Nondeterminism, escaped);
             }
         }
 
@@ -131,7 +132,7 @@ internal sealed class World : IDisposable
             Stats.Duplicates += Oracle.History(tp).Duplicates;
         }
 
-        _trace?.Note(_clock.NowMs, "verdict", Violation?.ToString() ?? "pass");
+        _trace?.Record(new VerdictRecord(Violation?.ToString() ?? "pass") { AtMs = _clock.NowMs });
         return new SimulationResult(Seed, Scenario, _plan, Violation, Stats, _trace?.Hash, outcomes);
     }
 
@@ -168,10 +169,10 @@ internal sealed class World : IDisposable
         return options;
     }
 
-    private void FaultFired(FaultKind kind, string text)
+    private void FaultFired(FaultKind kind, string text, int? member, TopicPartition? partition)
     {
         Stats.CountFault(kind);
-        _trace?.Note(_clock.NowMs, "fault", text);
+        Oracle.Fault(kind, text, member, partition);
     }
 
     private PartitionOutcome Outcome(TopicPartition tp)
@@ -268,7 +269,7 @@ internal sealed class World : IDisposable
                     {
                         if (Cluster.Coordinator.ForceRebalance())
                         {
-                            FaultFired(FaultKind.RebalanceStorm, "a rebalance of the storm");
+                            FaultFired(FaultKind.RebalanceStorm, "a rebalance of the storm", null, null);
                         }
                     });
                 }
@@ -291,9 +292,18 @@ internal sealed class World : IDisposable
 
         if (fired)
         {
-            FaultFired(fault.Kind, fault.Describe(Options));
+            // Retention strikes the partition furthest behind, which the trace names (the plan names only the fallback).
+            var text = fault.Kind == FaultKind.FetchOutOfRange
+                ? $"retention deletes {fault.Magnitude / 10}% of the log of {tp}, the partition furthest behind"
+                : fault.Describe(Options);
+            FaultFired(fault.Kind, text, TargetsMember(fault.Kind) ? member.Index : null, TargetsPartition(fault.Kind) ? tp : null);
         }
     }
+
+    private static bool TargetsMember(FaultKind kind) => kind is FaultKind.MemberCrash or FaultKind.MemberRestart or FaultKind.SessionTimeout
+        or FaultKind.AckDelay or FaultKind.AckDuplicate or FaultKind.AckReorder or FaultKind.CallbackDelay or FaultKind.HandlerOutage;
+
+    private static bool TargetsPartition(FaultKind kind) => kind is FaultKind.FetchOutOfRange;
 
     /// <summary>The live member whose current ownership holds <paramref name="tp"/>, if any.</summary>
     private MemberProcess? OwnerOf(TopicPartition tp) => _members.FirstOrDefault(m => m.Alive && Oracle.Owns(m.Index, tp));
@@ -343,12 +353,13 @@ internal sealed class World : IDisposable
         {
             var first = stuck[0];
             Oracle.Violate(ViolationKinds.Liveness,
-                $"{stuck.Length} partition(s) not drained {Options.QuietWindowMs} ms after faults stopped and not progressing, e.g. {first} committed {CommittedOrStart(first)} of {Cluster.Log(first).HighWatermark}, {_committedBeforeEnd.GetValueOrDefault(first, -1)} {Math.Min(ProgressWindowMs, Options.QuietWindowMs / 2)} ms before (owner: {Cluster.Coordinator.OwnerOf(first) ?? "none"})");
+                $"{stuck.Length} partition(s) not drained {Options.QuietWindowMs} ms after faults stopped and not progressing, e.g. {first} committed {CommittedOrStart(first)} of {Cluster.Log(first).HighWatermark}, {_committedBeforeEnd.GetValueOrDefault(first, -1)} {Math.Min(ProgressWindowMs, Options.QuietWindowMs / 2)} ms before (owner: {Cluster.Coordinator.OwnerOf(first) ?? "none"})", partition: first);
             return;
         }
 
         Stats.PartitionsBehind += behind.Length;
         var lost = new List<string>();
+        TopicPartition? firstLost = null;
         foreach (var tp in Partitions.Where(tp => !parked.Contains(tp)))
         {
             var log = Cluster.Log(tp);
@@ -377,6 +388,7 @@ internal sealed class World : IDisposable
                     if (lost.Count < 5)
                     {
                         lost.Add($"{tp}@{offset}");
+                        firstLost ??= tp;
                     }
                 }
             }
@@ -384,7 +396,7 @@ internal sealed class World : IDisposable
 
         if (Stats.Lost > 0)
         {
-            Oracle.Violate(ViolationKinds.LostMessage, $"{Stats.Lost} message(s) below the high watermark were never handled, e.g. {string.Join(", ", lost)}");
+            Oracle.Violate(ViolationKinds.LostMessage, $"{Stats.Lost} message(s) below the high watermark were never handled, e.g. {string.Join(", ", lost)}", partition: firstLost);
         }
     }
 }

@@ -4,28 +4,19 @@ namespace Elsa.Sim.Simulation;
 /// cluster's network and timeouts, and (through <see cref="SimScheduler"/>) every task of every host are entries in one
 /// queue, run in (time, scheduling order). Nothing reads the wall clock, so a run is a function of its seed.</summary>
 /// <remarks>Two drivers: explore runs entries one at a time on its own thread (<see cref="RunNext"/>); a systematic test
-/// advances the clock in rounds (<see cref="Advance"/>) while Coyote schedules the hosts' tasks, so the queue is
-/// locked, and entries run outside the lock.</remarks>
+/// advances the clock in rounds (<see cref="Advance"/>) while Coyote schedules the hosts' tasks. Neither runs two things
+/// at once (Coyote runs one controlled operation at a time), so nothing here is locked: a lock would only add a
+/// scheduling point to every timer and network message.</remarks>
 internal sealed class SimClock : TimeProvider
 {
     private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly object _gate = new();
     private readonly PriorityQueue<Entry, (long TimeMs, long Sequence)> _queue = new();
     private long _sequence;
     private long _nowMs;
 
     /// <summary>The current virtual time.</summary>
-    public long NowMs
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _nowMs;
-            }
-        }
-    }
+    public long NowMs => _nowMs;
 
     /// <summary>How many entries have come due (an entry dropped because its owner ended counts too).</summary>
     public long EntriesRun { get; private set; }
@@ -53,28 +44,18 @@ internal sealed class SimClock : TimeProvider
 
     /// <summary>Runs <paramref name="action"/> after <paramref name="delayMs"/>, unless <paramref name="owner"/> ended in
     /// between (a crashed member's pending work dies with it); with no owner, always.</summary>
-    public void After(long delayMs, Action action, Lifetime? owner = null)
-    {
-        lock (_gate)
-        {
-            EnqueueLocked(Saturate(_nowMs, delayMs), new Entry(action, owner));
-        }
-    }
+    public void After(long delayMs, Action action, Lifetime? owner = null) => Enqueue(Saturate(_nowMs, delayMs), new Entry(action, owner));
 
     /// <summary>Runs the next entry if it is due at or before <paramref name="untilMs"/>; false when none is.</summary>
     public bool RunNext(long untilMs)
     {
-        Entry next;
-        lock (_gate)
+        if (!_queue.TryPeek(out var next, out var when) || when.TimeMs > untilMs)
         {
-            if (!_queue.TryPeek(out next, out var when) || when.TimeMs > untilMs)
-            {
-                return false;
-            }
-
-            _queue.Dequeue();
-            _nowMs = when.TimeMs;
+            return false;
         }
+
+        _queue.Dequeue();
+        _nowMs = when.TimeMs;
 
         EntriesRun++;
         if (next.Owner is not { Ended: true })
@@ -88,31 +69,15 @@ internal sealed class SimClock : TimeProvider
     /// <summary>Lets <paramref name="delay"/> pass: runs every entry due by then, in order (a systematic test's round).</summary>
     public void Advance(TimeSpan delay)
     {
-        long until;
-        lock (_gate)
-        {
-            until = Saturate(_nowMs, (long)delay.TotalMilliseconds);
-        }
-
+        var until = Saturate(_nowMs, (long)delay.TotalMilliseconds);
         while (RunNext(until))
         {
         }
 
-        lock (_gate)
-        {
-            _nowMs = Math.Max(_nowMs, until);
-        }
+        _nowMs = Math.Max(_nowMs, until);
     }
 
-    private void Enqueue(long timeMs, Entry entry)
-    {
-        lock (_gate)
-        {
-            EnqueueLocked(timeMs, entry);
-        }
-    }
-
-    private void EnqueueLocked(long timeMs, Entry entry) => _queue.Enqueue(entry, (Math.Max(timeMs, _nowMs), _sequence++));
+    private void Enqueue(long timeMs, Entry entry) => _queue.Enqueue(entry, (Math.Max(timeMs, _nowMs), _sequence++));
 
     private static long Saturate(long nowMs, long delayMs) => delayMs >= long.MaxValue - nowMs ? long.MaxValue : nowMs + delayMs;
 
@@ -122,24 +87,19 @@ internal sealed class SimClock : TimeProvider
     /// <summary>A timer on virtual time: each <see cref="Change"/> queues a new firing and voids the ones before it.</summary>
     private sealed class SimTimer(SimClock clock, TimerCallback callback, object? state) : ITimer
     {
-        private readonly object _gate = new();
-        private long _generation;
+            private long _generation;
         private long _periodMs;
         private bool _disposed;
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            long generation;
-            lock (_gate)
+            if (_disposed)
             {
-                if (_disposed)
-                {
-                    return false;
-                }
-
-                generation = ++_generation;
-                _periodMs = period == Timeout.InfiniteTimeSpan ? -1 : Math.Max(1, (long)period.TotalMilliseconds);
+                return false;
             }
+
+            var generation = ++_generation;
+            _periodMs = period == Timeout.InfiniteTimeSpan ? -1 : Math.Max(1, (long)period.TotalMilliseconds);
 
             if (dueTime != Timeout.InfiniteTimeSpan)
             {
@@ -152,11 +112,8 @@ internal sealed class SimClock : TimeProvider
 
         public void Dispose()
         {
-            lock (_gate)
-            {
-                _disposed = true;
-                _generation++;
-            }
+            _disposed = true;
+            _generation++;
         }
 
         public ValueTask DisposeAsync()
@@ -168,31 +125,20 @@ internal sealed class SimClock : TimeProvider
         /// <summary>Fires if <paramref name="generation"/> is still this timer's latest firing.</summary>
         public void FireIfCurrent(long generation)
         {
-            long periodMs;
-            lock (_gate)
+            if (_disposed || generation != _generation)
             {
-                if (_disposed || generation != _generation)
-                {
-                    return;
-                }
-
-                periodMs = _periodMs;
+                return;
             }
 
-            if (periodMs > 0)
+            if (_periodMs > 0)
             {
-                clock.EnqueueTimer(periodMs, this, generation);
+                clock.EnqueueTimer(_periodMs, this, generation);
             }
 
             callback(state);
         }
     }
 
-    private void EnqueueTimer(long dueMs, SimTimer timer, long generation)
-    {
-        lock (_gate)
-        {
-            EnqueueLocked(Saturate(_nowMs, dueMs), new Entry(() => timer.FireIfCurrent(generation), null));
-        }
-    }
+    private void EnqueueTimer(long dueMs, SimTimer timer, long generation) =>
+        Enqueue(Saturate(_nowMs, dueMs), new Entry(() => timer.FireIfCurrent(generation), null));
 }

@@ -23,8 +23,9 @@ public sealed record TraceHeader(string Format, string Version, ulong Seed, stri
     /// <summary>The format this library writes. Version 2 added the <c>down</c> lines (a member process ended, its workers
     /// with it) and the header's <c>handler</c>, and names a fault's partition (<c>topic-0/3</c>) instead of its index.
     /// Version 3 added the drawn <c>configuration</c> and the options' <c>pins</c>, and the events a worker's position and
-    /// an offset reset bring.</summary>
-    public const string CurrentFormat = "elsa-sim-trace/3";
+    /// an offset reset bring. Version 4 runs the shipped host and writes typed records (<see cref="TraceRecord"/>): each
+    /// event and effect with its fields, faults and violations naming their member and partition.</summary>
+    public const string CurrentFormat = "elsa-sim-trace/4";
 
     internal static TraceHeader For(ulong seed, SimulationOptions options, FaultPlan plan, Scenario scenario) =>
         new(CurrentFormat, LibraryVersion, seed, options.MachineName, TraceOptions.From(options), plan, scenario.Settings(), options.UserHandler?.Name);
@@ -42,7 +43,7 @@ public sealed record TraceHeader(string Format, string Version, ulong Seed, stri
         TraceHeader? header;
         try
         {
-            header = JsonSerializer.Deserialize<TraceHeader>(first, TraceSink.Json);
+            header = JsonSerializer.Deserialize(first, TraceSink.Json.TraceHeader);
         }
         catch (JsonException e)
         {

@@ -6,22 +6,24 @@ using Elsa.Sim.Core;
 
 namespace Elsa.Sim.Simulation;
 
-/// <summary>Receives a run's trace as JSON Lines: a header (seed, configuration, fault plan, version), one line per
-/// machine step (time, member, event, effects), one per fault fired, and a verdict. Always hashes what it receives
-/// (SHA-256), and writes it to a file when given one. Two runs of one seed must produce the same hash.</summary>
+/// <summary>Receives a run's trace as JSON Lines of typed records: the header (seed, configuration, fault plan, version),
+/// then one <see cref="TraceRecord"/> per line (each machine step with its event and effects, each fault, each member
+/// going down, the violation) and the verdict. Always hashes what it receives (SHA-256), and writes it to a file when given
+/// one. Two runs of one seed must produce the same hash.</summary>
 public sealed class TraceSink : IDisposable
 {
-    internal static readonly JsonSerializerOptions Json = new()
+    /// <summary>The trace's JSON: the source-generated contract, with text escaped only where JSON requires it.</summary>
+    internal static readonly TraceJson Json = new(new JsonSerializerOptions
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(), new StartPositionJsonConverter() },
-    };
+    });
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly TextWriter? _writer;
     private readonly bool _ownsWriter;
-    private readonly StringBuilder _line = new();
     private string? _finalHash;
 
     private TraceSink(TextWriter? writer, bool ownsWriter)
@@ -70,38 +72,20 @@ public sealed class TraceSink : IDisposable
         return sink.Hash;
     }
 
-    internal void Header(TraceHeader header) => WriteLine(JsonSerializer.Serialize(header, Json));
+    internal void Header(TraceHeader header) => WriteLine(JsonSerializer.Serialize(header, Json.TraceHeader));
 
     internal void Step(long nowMs, int member, GroupEvent @event, ValueList<GroupEffect> effects)
     {
-        _line.Clear();
-        _line.Append("{\"t\":").Append(nowMs).Append(",\"m\":").Append(member).Append(",\"event\":");
-        AppendString(@event.ToString());
-        _line.Append(",\"effects\":[");
-        for (var i = 0; i < effects.Count; i++)
+        var traced = new TracedItem[effects.Count];
+        for (var i = 0; i < traced.Length; i++)
         {
-            if (i > 0)
-            {
-                _line.Append(',');
-            }
-
-            AppendString(effects[i].ToString());
+            traced[i] = TracedItem.Of(effects[i]);
         }
 
-        _line.Append("]}");
-        WriteLine(_line.ToString());
+        Record(new StepRecord(member, TracedItem.Of(@event), traced) { AtMs = nowMs });
     }
 
-    internal void Note(long nowMs, string kind, string text)
-    {
-        _line.Clear();
-        _line.Append("{\"t\":").Append(nowMs).Append(",\"").Append(kind).Append("\":");
-        AppendString(text);
-        _line.Append('}');
-        WriteLine(_line.ToString());
-    }
-
-    private void AppendString(string value) => _line.Append(JsonSerializer.Serialize(value, Json));
+    internal void Record(TraceRecord record) => WriteLine(JsonSerializer.Serialize(record, Json.TraceRecord));
 
     private void WriteLine(string line)
     {

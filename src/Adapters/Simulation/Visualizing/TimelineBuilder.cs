@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Elsa.Sim.Core;
 
 namespace Elsa.Sim.Simulation;
 
 /// <summary>Reads a JSONL trace (as <see cref="TraceSink"/> writes it) into a <see cref="RunTimeline"/>. It reads what the
 /// trace recorded, so a trace of any run can be drawn, also one whose machine the current build no longer has.</summary>
-public static partial class TimelineBuilder
+public static class TimelineBuilder
 {
     /// <summary>Builds the timeline of the trace file at <paramref name="path"/>.</summary>
     /// <exception cref="IOException">When the file cannot be read.</exception>
-    /// <exception cref="FormatException">When a line is not a trace line.</exception>
+    /// <exception cref="FormatException">When a line is not a trace line of this format.</exception>
     public static RunTimeline FromFile(string path) => FromLines(File.ReadLines(path));
 
     /// <summary>Builds the timeline of a trace's lines.</summary>
-    /// <exception cref="FormatException">When a line is not a trace line.</exception>
+    /// <exception cref="FormatException">When a line is not a trace line of this format.</exception>
     public static RunTimeline FromLines(IEnumerable<string> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
@@ -30,49 +30,34 @@ public static partial class TimelineBuilder
 
             try
             {
-                using var document = JsonDocument.Parse(line);
-                state.Read(document.RootElement);
+                if (number == 1 && IsHeader(line))
+                {
+                    state.Read(JsonSerializer.Deserialize(line, TraceSink.Json.TraceHeader) ?? throw new JsonException("null header"));
+                }
+                else
+                {
+                    state.Read(JsonSerializer.Deserialize(line, TraceSink.Json.TraceRecord) ?? throw new JsonException("null record"));
+                }
             }
             catch (JsonException e)
             {
-                throw new FormatException($"trace line {number} is not JSON: {e.Message}", e);
+                throw new FormatException($"trace line {number} is not a {TraceHeader.CurrentFormat} trace line: {e.Message}", e);
             }
-            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+            catch (NotSupportedException e)
             {
-                // A JSON line without the fields (or with fields of another kind) a trace line has.
-                throw new FormatException($"trace line {number} is not a trace line: {e.Message}", e);
+                throw new FormatException($"trace line {number} is not a {TraceHeader.CurrentFormat} trace line: {e.Message}", e);
             }
         }
 
         return state.Finish();
     }
 
-    [GeneratedRegex(@"^AssignmentsReceived \{ GenerationId = (\d+)")]
-    private static partial Regex AssignmentsReceived();
-
-    [GeneratedRegex(@"^StartWorker \{ Worker = (\w+), Partition = ([^,]+), GenerationId = (\d+), Position = ([^ }]+)")]
-    private static partial Regex StartWorker();
-
-    [GeneratedRegex(@"^WorkerStopped \{ Worker = (\w+)")]
-    private static partial Regex WorkerStopped();
-
-    [GeneratedRegex(@"^WorkerExited \{ Worker = (\w+)(.*)\}$")]
-    private static partial Regex WorkerExited();
-
-    [GeneratedRegex(@"^Acked \{ Partition = (-?\d+), GenerationId = (-?\d+), Offset = (-?\d+), Topic = (.*) \}$")]
-    private static partial Regex Acked();
-
-    [GeneratedRegex(@"^CommitCompleted \{ GenerationId = (\d+), Offsets = \[(.*)\], Outcome = (\w+)")]
-    private static partial Regex CommitCompleted();
-
-    [GeneratedRegex(@"([\w.-]+/\d+)@(\d+)")]
-    private static partial Regex PartitionOffset();
-
-    [GeneratedRegex(@"\b([\w.-]+/\d+)\b")]
-    private static partial Regex PartitionName();
-
-    [GeneratedRegex(@"\bmember (\d+)\b")]
-    private static partial Regex MemberName();
+    /// <summary>Whether a first line is a header (it names the format) rather than a record.</summary>
+    private static bool IsHeader(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out _);
+    }
 
     /// <summary>The lane id of a partition.</summary>
     public static string PartitionLane(string partition) => $"partition:{partition}";
@@ -91,36 +76,64 @@ public static partial class TimelineBuilder
         private int _memberCount;
         private long _endMs;
         private string _verdict = "unknown (the trace has no verdict)";
-        private (long AtMs, string Text)? _violation;
+        private (long AtMs, string Text, string[] Lanes)? _violation;
 
-        public void Read(JsonElement line)
+        public void Read(TraceHeader header)
         {
-            if (line.TryGetProperty("format", out _))
+            if (header.Format != TraceHeader.CurrentFormat)
             {
-                ReadHeader(line);
-                return;
+                throw new JsonException($"the trace is in the format '{header.Format}'; this build draws '{TraceHeader.CurrentFormat}'");
             }
 
-            var t = line.GetProperty("t").GetInt64();
+            _memberCount = header.Options.Members;
+            var handler = header.Handler is { } name ? $" · user handler '{name}'" : "";
+            _title = string.Create(CultureInfo.InvariantCulture,
+                $"seed {header.Seed} · machine {header.Machine}{handler} · {_memberCount} members · {header.Options.Topics} topics × {header.Options.PartitionsPerTopic} partitions");
+        }
+
+        public void Read(TraceRecord record)
+        {
+            var t = record.AtMs;
             _endMs = Math.Max(_endMs, t);
-            if (line.TryGetProperty("event", out var @event))
+            switch (record)
             {
-                var member = line.GetProperty("m").GetInt32();
-                ReadEvent(t, member, @event.GetString() ?? "");
-                foreach (var effect in line.GetProperty("effects").EnumerateArray())
-                {
-                    ReadEffect(t, member, effect.GetString() ?? "");
-                }
+                case StepRecord step:
+                    ReadEvent(t, step.Member, step.Event);
+                    foreach (var effect in step.Effects)
+                    {
+                        ReadEffect(t, step.Member, effect);
+                    }
 
-                return;
-            }
+                    break;
+                case FaultRecord fault:
+                    var mark = new TimelineMark(t, TimelineMarkKind.Fault, fault.Text);
+                    if (fault.Partition is { } partition)
+                    {
+                        Partition(partition).Marks.Add(mark);
+                    }
+                    else if (fault.Member is { } member)
+                    {
+                        Member(member).Marks.Add(mark);
+                    }
+                    else
+                    {
+                        _faults.Add(mark);
+                    }
 
-            foreach (var note in line.EnumerateObject())
-            {
-                if (note.Name != "t")
-                {
-                    ReadNote(t, note.Name, note.Value.GetString() ?? "");
-                }
+                    break;
+                case NoteRecord { Kind: "down", Member: { } down } note:
+                    GoDown(t, down, note.Text);
+                    break;
+                case ViolationRecord violation:
+                    _violation ??= (t, $"{violation.Kind} at {t} ms: {violation.Detail}",
+                        [.. violation.Members.Select(MemberLane), .. violation.Partitions.Select(PartitionLane)]);
+                    break;
+                case VerdictRecord verdict:
+                    _verdict = verdict.Verdict;
+                    break;
+                default:
+                    // The scenario's description adds nothing the lanes do not already show.
+                    break;
             }
         }
 
@@ -152,11 +165,7 @@ public static partial class TimelineBuilder
             TimelineViolation? violation = null;
             if (_violation is { } found)
             {
-                var named = PartitionName().Matches(found.Text).Select(m => PartitionLane(m.Groups[1].Value))
-                    .Concat(MemberName().Matches(found.Text).Select(m => MemberLane(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))))
-                    .Where(id => lanes.Any(l => l.Id == id))
-                    .Distinct(StringComparer.Ordinal)
-                    .ToArray();
+                var named = found.Lanes.Where(id => lanes.Any(l => l.Id == id)).Distinct(StringComparer.Ordinal).ToArray();
                 violation = new TimelineViolation(found.AtMs, found.Text, named);
             }
 
@@ -164,102 +173,52 @@ public static partial class TimelineBuilder
                 Sorted(_faults), _verdict, violation);
         }
 
-        private void ReadHeader(JsonElement header)
+        private void ReadEvent(long t, int member, TracedItem item)
         {
-            var options = header.GetProperty("options");
-            _memberCount = options.GetProperty("members").GetInt32();
-            var seed = header.GetProperty("seed").GetRawText();
-            var machine = header.TryGetProperty("machine", out var m) ? m.GetString() : "core";
-            var handler = header.TryGetProperty("handler", out var h) ? $" · user handler '{h.GetString()}'" : "";
-            _title = $"seed {seed} · machine {machine}{handler} · {_memberCount} members · " +
-                $"{options.GetProperty("topics").GetInt32()} topics × {options.GetProperty("partitionsPerTopic").GetInt32()} partitions";
-        }
-
-        private void ReadEvent(long t, int member, string text)
-        {
-            if (AssignmentsReceived().Match(text) is { Success: true } assigned)
+            switch (item.Kind)
             {
-                var generation = Int(assigned.Groups[1]);
-                if (_generations.Remove(member, out var open))
-                {
-                    Member(member).Spans.Add(GenerationSpan(member, open, t));
-                }
-
-                _generations[member] = (t, generation);
-                Member(member).Marks.Add(new TimelineMark(t, TimelineMarkKind.Generation, $"member {member} assigned in generation {generation}"));
-            }
-            else if (WorkerStopped().Match(text) is { Success: true } stopped)
-            {
-                EndWorker(t, member, stopped.Groups[1].Value, TimelineMarkKind.WorkerStop, "stopped");
-            }
-            else if (WorkerExited().Match(text) is { Success: true } exited)
-            {
-                EndWorker(t, member, exited.Groups[1].Value, TimelineMarkKind.WorkerCrash, "exited" + exited.Groups[2].Value.TrimEnd());
-            }
-            else if (Acked().Match(text) is { Success: true } acked)
-            {
-                var partition = $"{acked.Groups[4].Value}/{acked.Groups[1].Value}";
-                Partition(partition).Marks.Add(new TimelineMark(t, TimelineMarkKind.Ack,
-                    $"member {member} acked {partition} up to {acked.Groups[3].Value} (generation {acked.Groups[2].Value})"));
-            }
-            else if (CommitCompleted().Match(text) is { Success: true } commit)
-            {
-                var success = commit.Groups[3].Value == "Success";
-                foreach (Match offset in PartitionOffset().Matches(commit.Groups[2].Value))
-                {
-                    Partition(offset.Groups[1].Value).Marks.Add(new TimelineMark(t, success ? TimelineMarkKind.Commit : TimelineMarkKind.CommitRefused,
-                        $"member {member} commit of {offset.Groups[1].Value} at {offset.Groups[2].Value}: {commit.Groups[3].Value} (generation {commit.Groups[1].Value})"));
-                }
-            }
-        }
-
-        private void ReadEffect(long t, int member, string text)
-        {
-            if (StartWorker().Match(text) is { Success: true } start)
-            {
-                var partition = start.Groups[2].Value;
-                _workers[(member, start.Groups[1].Value)] = (partition, t, Int(start.Groups[3]), start.Groups[4].Value);
-                Partition(partition).Marks.Add(new TimelineMark(t, TimelineMarkKind.WorkerStart,
-                    $"member {member} starts {start.Groups[1].Value} on {partition} at {start.Groups[4].Value} (generation {start.Groups[3].Value})"));
-            }
-        }
-
-        private void ReadNote(long t, string kind, string text)
-        {
-            switch (kind)
-            {
-                case "fault":
-                    var mark = new TimelineMark(t, TimelineMarkKind.Fault, text);
-                    if (PartitionName().Match(text) is { Success: true } partition)
+                case nameof(GroupEvent.AssignmentsReceived):
+                    var generation = item.Generation ?? 0;
+                    if (_generations.Remove(member, out var open))
                     {
-                        Partition(partition.Groups[1].Value).Marks.Add(mark);
-                    }
-                    else if (MemberName().Match(text) is { Success: true } member)
-                    {
-                        Member(Int(member.Groups[1])).Marks.Add(mark);
-                    }
-                    else
-                    {
-                        _faults.Add(mark);
+                        Member(member).Spans.Add(GenerationSpan(member, open, t));
                     }
 
+                    _generations[member] = (t, generation);
+                    Member(member).Marks.Add(new TimelineMark(t, TimelineMarkKind.Generation, $"member {member} assigned in generation {generation}"));
                     break;
-                case "down":
-                    if (MemberName().Match(text) is { Success: true } down)
+                case nameof(GroupEvent.WorkerStopped):
+                    EndWorker(t, member, item.Worker ?? "", TimelineMarkKind.WorkerStop, "stopped");
+                    break;
+                case nameof(GroupEvent.WorkerExited):
+                    EndWorker(t, member, item.Worker ?? "", TimelineMarkKind.WorkerCrash, $"exited: {item.Detail}");
+                    break;
+                case nameof(GroupEvent.Acked):
+                    Partition(item.Partition ?? "").Marks.Add(new TimelineMark(t, TimelineMarkKind.Ack,
+                        $"member {member} acked {item.Partition} up to {item.Offset} (generation {item.Generation})"));
+                    break;
+                case nameof(GroupEvent.CommitCompleted):
+                    var success = item.Outcome == nameof(CommitOutcome.Success);
+                    foreach (var offset in item.Offsets ?? [])
                     {
-                        GoDown(t, Int(down.Groups[1]), text);
+                        Partition(offset.Partition).Marks.Add(new TimelineMark(t, success ? TimelineMarkKind.Commit : TimelineMarkKind.CommitRefused,
+                            $"member {member} commit of {offset.Partition} at {offset.Offset}: {item.Outcome} (generation {item.Generation})"));
                     }
 
-                    break;
-                case "violation":
-                    _violation ??= (t, text);
-                    break;
-                case "verdict":
-                    _verdict = text;
                     break;
                 default:
-                    // Scenario descriptions and per-batch notes add nothing the lanes do not already show.
                     break;
+            }
+        }
+
+        private void ReadEffect(long t, int member, TracedItem item)
+        {
+            if (item is { Kind: nameof(GroupEffect.StartWorker), Worker: { } worker, Partition: { } partition })
+            {
+                var generation = item.Generation ?? 0;
+                _workers[(member, worker)] = (partition, t, generation, item.Position ?? "");
+                Partition(partition).Marks.Add(new TimelineMark(t, TimelineMarkKind.WorkerStart,
+                    $"member {member} starts {worker} on {partition} at {item.Position} (generation {generation})"));
             }
         }
 
@@ -320,8 +279,6 @@ public static partial class TimelineBuilder
 
             return lane;
         }
-
-        private static int Int(Group group) => int.Parse(group.Value, CultureInfo.InvariantCulture);
 
         private static string TopicOf(string partition) => partition[..partition.LastIndexOf('/')];
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.Adapter;
 using Elsa.Sim.Hosting;
@@ -12,69 +13,66 @@ using static Elsa.Sim.Integration.Tests.Group.GroupTestSupport;
 
 namespace Elsa.Sim.Integration.Tests.Differential;
 
-/// <summary>One scripted scenario run twice: by <see cref="ElsaConsumer"/> members on the mock Kafka cluster and by the
-/// simulator's members on its virtual timeline. Both runs must end in the same place: per partition, the same log, the
-/// same committed offset and the same set of offsets handled at least once (duplicates may differ; they depend on
-/// timing the two worlds do not share).</summary>
+/// <summary>A seeded family of scenarios (<see cref="DifferentialScenario"/>: crashing handlers, restarting members,
+/// refused commits, <c>begin_offset</c> earliest and latest, messages already in the log), each run twice: by the shipped
+/// <see cref="ElsaConsumer"/> on the simulator's cluster, on its virtual clock, and by the same host on the librdkafka
+/// mock cluster, in real time. Both runs must end in the same place, the place the scenario predicts: per partition, the
+/// same log, the same committed offset and the same set of offsets handled at least once (duplicates may differ; they
+/// depend on timing the two worlds do not share).</summary>
 public sealed class DifferentialTests(ITestOutputHelper output)
 {
-    private const string Topic = "topic-0"; // the simulator's name for its first topic
-    private const int Members = 3;
-    private const int Partitions = 6;
-    private const int MessagesPerPartition = 120;
-    private const int ThrowingPartition = 2;
-    private const long ThrowAtOffset = 60;
+    // In the simulator: the faults are armed just before the workload arrives, so they strike while it is handled.
+    private const long ProduceAtMs = 5_000;
+    private const long FaultsAtMs = ProduceAtMs - 100;
+    private const long RestartAtMs = ProduceAtMs + 2_000;
 
-    /// <summary>The simulator's seed: it decides the protocol, commit interval, join times and handler latencies.</summary>
-    private const ulong Seed = 1;
+    // Seeds whose scenarios cover both begin_offset values, messages before the start, and every fault kind: 1 (earliest;
+    // a handler throws, a member restarts, a commit is refused), 6 (earliest, messages before the start), 14 (latest,
+    // messages before the start; a handler throws, a commit is refused), 27 (latest, messages before the start; a handler
+    // throws, a member restarts).
+    public static TheoryData<ulong> Seeds => [1, 6, 14, 27];
 
-    [Fact]
-    public Task Scripted_scenario_ends_with_the_same_handled_set_and_committed_offsets_on_the_mock_cluster_and_in_the_simulator() =>
-        WithinLimit(nameof(Scripted_scenario_ends_with_the_same_handled_set_and_committed_offsets_on_the_mock_cluster_and_in_the_simulator), async () =>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public Task Each_scenario_ends_with_the_same_handled_set_and_committed_offsets_on_the_mock_cluster_and_in_the_simulator(ulong seed) =>
+        WithinLimit($"differential scenario {seed}", async () =>
         {
+            var scenario = DifferentialScenario.Draw(seed);
+            output.WriteLine(scenario.ToString());
             var clock = Stopwatch.StartNew();
-            var simulated = RunInTheSimulator();
+            var simulated = RunInTheSimulator(scenario);
             var simulatedMs = clock.ElapsedMilliseconds;
-            var mock = await RunOnTheMockClusterAsync();
+            var mock = await RunOnTheMockClusterAsync(scenario);
             output.WriteLine($"simulator: {simulatedMs} ms wall clock; mock cluster: {clock.ElapsedMilliseconds - simulatedMs} ms");
             foreach (var (sim, real) in simulated.Zip(mock))
             {
                 output.WriteLine($"simulator {sim}\nmock      {real}");
             }
 
-            // Both runs handled every message and committed the end of every partition …
-            IReadOnlyList<PartitionOutcome> expected =
-            [
-                .. Enumerable.Range(0, Partitions).Select(p =>
-                    new PartitionOutcome(Topic, p, LogStart: 0, HighWatermark: MessagesPerPartition, Committed: MessagesPerPartition,
-                        FirstUnhandled: MessagesPerPartition, DistinctHandled: MessagesPerPartition)),
-            ];
-            Assert.Equal(expected, simulated);
-            Assert.Equal(expected, mock);
-            Assert.All(mock, p => Assert.True(p.HandledExactlyTheLog, $"{p}: handled set is {{0..{MessagesPerPartition - 1}}}"));
-
-            // … so, the differential claim: the same end state per partition in both worlds.
+            Assert.Equal(scenario.Expected, simulated);
+            Assert.Equal(scenario.Expected, mock);
             Assert.Equal(simulated, mock);
         });
 
-    /// <summary>The script in the simulator: three members join, every partition gets its messages at the first produce
-    /// tick, the handler of one partition throws once while it has work, one member restarts gracefully (a rebalance),
-    /// and the run ends when every partition is drained after the fault window.</summary>
-    private IReadOnlyList<PartitionOutcome> RunInTheSimulator()
+    /// <summary>The scenario in the simulator: the seed's members join, the workload arrives at 5 virtual seconds, the
+    /// faults are armed just before it, a restart follows 2 s later, and the run ends when every partition is drained.</summary>
+    private IReadOnlyList<PartitionOutcome> RunInTheSimulator(DifferentialScenario scenario)
     {
         var options = new SimulationOptions
         {
-            Members = Members,
+            Members = scenario.Members,
             Topics = 1,
-            PartitionsPerTopic = Partitions,
-            MessagesPerPartition = MessagesPerPartition,
-            FaultWindowMs = 10_000,
+            PartitionsPerTopic = scenario.Partitions,
+            MessagesBeforeStart = scenario.MessagesBeforeStart == 0 ? null : scenario.MessagesBeforeStart,
+            MessagesPerPartition = scenario.Messages,
+            ScriptedProduceAtMs = ProduceAtMs,
+            FaultWindowMs = 20_000,
             QuietWindowMs = 60_000,
-            Faults = [FaultKind.HandlerException, FaultKind.MemberRestart],
+            Faults = [FaultKind.HandlerException, FaultKind.MemberRestart, FaultKind.CommitFailure],
             // The mock cluster's members' configuration (GroupTestSupport.MemberOptions), instead of the seed's draw.
             Pins = new ConfigurationPins
             {
-                BeginOffset = StartPosition.Earliest,
+                BeginOffset = scenario.BeginOffset,
                 OffsetResetPolicy = OffsetResetPolicy.ResetToEarliest,
                 DirectAck = false,
                 CommitIntervalMs = 100,
@@ -84,65 +82,100 @@ public sealed class DifferentialTests(ITestOutputHelper output)
                 WhenExhausted = RestartExhaustedPolicy.FailGroup,
             },
         };
-        var plan = new FaultPlan(
-            [FaultKind.HandlerException, FaultKind.MemberRestart],
-            [
-                new Fault(AtMs: 600, FaultKind.HandlerException, Member: 0, Partition: ThrowingPartition, Magnitude: 0),
-                new Fault(AtMs: 3_600, FaultKind.MemberRestart, Member: 1, Partition: 0, Magnitude: 1_000),
-            ]);
+        var plan = new FaultPlan(options.Faults, [.. scenario.Faults.Select(f => f.Kind switch
+        {
+            DifferentialFaultKind.HandlerThrows => new Fault(FaultsAtMs, FaultKind.HandlerException, f.Member, f.Partition, Magnitude: 0),
+            DifferentialFaultKind.MemberRestarts => new Fault(RestartAtMs, FaultKind.MemberRestart, f.Member, f.Partition, Magnitude: 1_000),
+            _ => new Fault(FaultsAtMs, FaultKind.CommitFailure, f.Member, f.Partition, Magnitude: 0),
+        }).OrderBy(f => f.AtMs)]);
 
-        var result = Simulator.Run(options, Seed, plan);
-        output.WriteLine($"simulator seed {Seed}: {result.Verdict}; {result.Scenario.Describe(options)}; " +
+        var result = Simulator.Run(options, scenario.Seed, plan);
+        output.WriteLine($"simulator: {result.Verdict}; {result.Scenario.Describe(options)}; " +
             $"{result.Stats.MessagesHandled} handled, {result.Stats.Duplicates} duplicates, {result.Stats.SimulatedMs} virtual ms");
 
         Assert.True(result.Passed, result.Verdict);
-        // The script really happened: the handler threw once and the member restarted once.
-        Assert.Equal(1, result.Stats.FaultsFired(FaultKind.HandlerException));
-        Assert.Equal(1, result.Stats.FaultsFired(FaultKind.MemberRestart));
+        // The script really happened: every fault struck once.
+        foreach (var fault in plan.Schedule)
+        {
+            Assert.Equal(1, result.Stats.FaultsFired(fault.Kind));
+        }
+
         return result.Partitions;
     }
 
-    /// <summary>The same script on the mock cluster.</summary>
-    private async Task<IReadOnlyList<PartitionOutcome>> RunOnTheMockClusterAsync()
+    /// <summary>The same scenario on the mock cluster.</summary>
+    private async Task<IReadOnlyList<PartitionOutcome>> RunOnTheMockClusterAsync(DifferentialScenario scenario)
     {
         const string group = "differential-group";
+        var topic = DifferentialScenario.Topic;
         using var cluster = MockKafkaCluster.Start(brokers: 1);
-        cluster.CreateTopic(Topic, Partitions);
+        cluster.CreateTopic(topic, scenario.Partitions);
         var log = new HandledLog();
-        log.CrashOnceAt(ThrowingPartition, ThrowAtOffset);
-        ElsaConsumer Member() => KafkaConsumers.Create(MemberOptions(cluster, group, Topic, log), new TestOutputLoggerFactory(output, LogLevel.Critical));
-        var members = Enumerable.Range(0, Members).Select(_ => Member()).ToList();
+        ElsaConsumer Member()
+        {
+            var options = MemberOptions(cluster, group, topic, log);
+            options.Config = options.Config with { BeginOffset = scenario.BeginOffset };
+            return KafkaConsumers.Create(options, new TestOutputLoggerFactory(output, LogLevel.Critical));
+        }
+
+        var members = Enumerable.Range(0, scenario.Members).Select(_ => Member()).ToList();
         try
         {
-            var crashed = CountDiagnostics([.. members]);
+            var diagnostics = CountDiagnostics([.. members]);
+            if (scenario.MessagesBeforeStart > 0)
+            {
+                await ProduceAsync(cluster, topic, scenario.Partitions, count: scenario.Partitions * scenario.MessagesBeforeStart);
+            }
 
-            // All members join.
+            // All members join, and every partition is positioned (with latest: at the end of what is there).
             await Task.WhenAll(members.Select(m => m.StartAsync()));
-            await WaitUntil(() => Split(members, Partitions), "three members to split the partitions");
+            await WaitUntil(() => Split(members, scenario.Partitions) && Positioned(members), "the members to split and position the partitions");
 
-            // Messages are produced; the handler of one partition throws once on its way through them.
-            var ends = await ProduceAsync(cluster, Topic, Partitions, count: Partitions * MessagesPerPartition);
+            // The faults are armed, then the workload arrives.
+            foreach (var fault in scenario.Faults)
+            {
+                switch (fault.Kind)
+                {
+                    case DifferentialFaultKind.HandlerThrows:
+                        log.CrashOnceAt(fault.Partition, scenario.MessagesBeforeStart);
+                        break;
+                    case DifferentialFaultKind.CommitRefused:
+                        cluster.PushRequestErrors(KafkaApi.OffsetCommit, ErrorCode.NotCoordinatorForGroup);
+                        break;
+                    default:
+                        break;
+                }
+            }
 
-            // One member restarts gracefully: it stops (committing what it acked and leaving), and comes back.
-            var leaving = members[1];
-            await leaving.StopAsync();
-            await WaitUntil(leaving.Completion, "the restarting member to shut down");
-            await leaving.DisposeAsync();
-            members[1] = Member();
-            await WaitUntil(() => Split([members[0], members[2]], Partitions), "the two others to take over the restarting member's partitions");
-            await members[1].StartAsync();
-            await WaitUntil(() => Split(members, Partitions), "the restarted member to rejoin");
+            var ends = await ProduceAsync(cluster, topic, scenario.Partitions, count: scenario.Partitions * scenario.Messages,
+                first: scenario.Partitions * scenario.MessagesBeforeStart);
+
+            // A member restarts gracefully: it stops (committing what it acked and leaving), and comes back.
+            foreach (var restart in scenario.Faults.Where(f => f.Kind == DifferentialFaultKind.MemberRestarts))
+            {
+                var leaving = members[restart.Member];
+                await leaving.StopAsync();
+                await WaitUntil(leaving.Completion, "the restarting member to shut down");
+                await leaving.DisposeAsync();
+                members[restart.Member] = Member();
+                await members[restart.Member].StartAsync();
+                await WaitUntil(() => Split(members, scenario.Partitions), "the restarted member to rejoin");
+            }
 
             // Everything drains; shutdown.
-            await WaitUntil(() => CommittedAll(members, Topic, ends), "commits at the high watermark of every partition");
+            await WaitUntil(() => CommittedAll(members, topic, ends), "commits at the high watermark of every partition");
             await Task.WhenAll(members.Select(m => m.StopAsync()));
             await WaitUntil(Task.WhenAll(members.Select(m => m.Completion)), "every member to shut down");
 
-            Assert.Equal(1, Count(crashed, DiagnosticKind.WorkerCrashed));
-            var committed = ReadCommitted(cluster, group, Topic, ends.Keys).ToDictionary(c => c.Partition, c => c.Offset);
+            if (scenario.Faults.Any(f => f.Kind == DifferentialFaultKind.HandlerThrows))
+            {
+                Assert.Equal(1, Count(diagnostics, DiagnosticKind.WorkerCrashed));
+            }
+
+            var committed = ReadCommitted(cluster, group, topic, ends.Keys).ToDictionary(c => c.Partition, c => c.Offset);
             return
             [
-                .. ends.OrderBy(e => e.Key).Select(e => PartitionOutcome.Of(Topic, e.Key, logStart: 0, highWatermark: e.Value,
+                .. ends.OrderBy(e => e.Key).Select(e => PartitionOutcome.Of(topic, e.Key, logStart: 0, highWatermark: e.Value,
                     committed: committed[e.Key] < 0 ? null : committed[e.Key], log.Offsets(e.Key))),
             ];
         }
@@ -154,4 +187,8 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>Whether every partition a member owns has its start position (a commit, or a resolved begin_offset).</summary>
+    private static bool Positioned(IReadOnlyList<ElsaConsumer> members) =>
+        members.All(m => m.State.Partitions.Values.All(p => p.CommittedOffset is not null || p.RestartFloorOffset is not null));
 }

@@ -43,6 +43,13 @@ public sealed record SimulationOptions
     /// </summary>
     public int? MessagesPerPartition { get; init; }
 
+    /// <summary>With <see cref="MessagesPerPartition"/>: when that workload is appended, in virtual ms. Default 100.</summary>
+    public long ScriptedProduceAtMs { get; init; } = 100;
+
+    /// <summary>Messages already in each partition when the run begins (appended at virtual 0, before any member
+    /// starts), which <c>begin_offset</c> latest skips. Default null: none.</summary>
+    public int? MessagesBeforeStart { get; init; }
+
     /// <summary>The coordinator's session timeout. Default 10 000 ms.</summary>
     public long SessionTimeoutMs { get; init; } = 10_000;
 
@@ -109,6 +116,16 @@ public sealed record SimulationOptions
         if (MessagesPerPartition is < 0 or > 1_000_000)
         {
             problems.Add($"messages per partition must be between 0 and 1 000 000 when set (was {MessagesPerPartition})");
+        }
+
+        if (MessagesBeforeStart is < 0 or > 1_000_000)
+        {
+            problems.Add($"messages before start must be between 0 and 1 000 000 when set (was {MessagesBeforeStart})");
+        }
+
+        if (ScriptedProduceAtMs < 0 || ScriptedProduceAtMs >= FaultWindowMs)
+        {
+            problems.Add($"the scripted workload must be produced inside the fault window, at 0 to {FaultWindowMs - 1} ms (was {ScriptedProduceAtMs})");
         }
 
         if (SessionTimeoutMs < 1_000 || HeartbeatIntervalMs < 100 || HeartbeatIntervalMs * 2 > SessionTimeoutMs)

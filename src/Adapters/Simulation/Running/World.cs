@@ -84,13 +84,19 @@ internal sealed class World : IDisposable
     {
         _trace?.Header(TraceHeader.For(Seed, Options, _plan, Scenario));
         Oracle.Note("scenario", Scenario.Describe(Options));
+        if (Options.MessagesBeforeStart is { } before)
+        {
+            // Queued before the members' starts, so it lands first even for a member that starts at 0.
+            _clock.At(0, () => ProduceScripted(before));
+        }
+
         var starts = SimRandom.Stream(Seed, 0x57A7);
         foreach (var member in _members)
         {
             _clock.At(starts.Between(0, 1_000), member.Start);
         }
 
-        _clock.At(ProduceEveryMs, Produce);
+        _clock.At(Options.MessagesPerPartition is null ? ProduceEveryMs : Options.ScriptedProduceAtMs, Produce);
         foreach (var fault in _plan.Schedule)
         {
             _clock.At(fault.AtMs, () => Fire(fault));
@@ -193,12 +199,7 @@ internal sealed class World : IDisposable
         if (Options.MessagesPerPartition is { } scripted)
         {
             // The scripted workload: everything at once, then nothing; the random producer stream is not touched.
-            foreach (var tp in Partitions)
-            {
-                Cluster.Produce(tp, scripted);
-                Stats.MessagesProduced += scripted;
-            }
-
+            ProduceScripted(scripted);
             return;
         }
 
@@ -212,6 +213,15 @@ internal sealed class World : IDisposable
         }
 
         _clock.After(ProduceEveryMs, Produce);
+    }
+
+    private void ProduceScripted(int messagesPerPartition)
+    {
+        foreach (var tp in Partitions)
+        {
+            Cluster.Produce(tp, messagesPerPartition);
+            Stats.MessagesProduced += messagesPerPartition;
+        }
     }
 
     private void Fire(Fault fault)

@@ -70,11 +70,15 @@ public sealed record TraceOptions(
     int Members, int Topics, int PartitionsPerTopic, long FaultWindowMs, long QuietWindowMs, IReadOnlyList<FaultKind> Faults,
     RebalanceProtocol? Protocol, int MaxMessagesPerSecond, long SessionTimeoutMs, long HeartbeatIntervalMs, ConfigurationPins Pins,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    int? MessagesPerPartition = null)
+    int? MessagesPerPartition = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    long? ScriptedProduceAtMs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    int? MessagesBeforeStart = null)
 {
     internal static TraceOptions From(SimulationOptions o) =>
         new(o.Members, o.Topics, o.PartitionsPerTopic, o.FaultWindowMs, o.QuietWindowMs, o.Faults, o.Protocol, o.MaxMessagesPerSecond, o.SessionTimeoutMs, o.HeartbeatIntervalMs,
-            o.Pins, o.MessagesPerPartition);
+            o.Pins, o.MessagesPerPartition, o.MessagesPerPartition is null ? null : o.ScriptedProduceAtMs, o.MessagesBeforeStart);
 
     /// <summary>Options with these values (and the real machine unless <paramref name="baseOptions"/> says otherwise).</summary>
     public SimulationOptions ToOptions(SimulationOptions? baseOptions = null) => (baseOptions ?? new SimulationOptions()) with
@@ -91,5 +95,7 @@ public sealed record TraceOptions(
         HeartbeatIntervalMs = HeartbeatIntervalMs,
         Pins = Pins ?? ConfigurationPins.None,
         MessagesPerPartition = MessagesPerPartition,
+        ScriptedProduceAtMs = ScriptedProduceAtMs ?? 100,
+        MessagesBeforeStart = MessagesBeforeStart,
     };
 }

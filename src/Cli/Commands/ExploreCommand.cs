@@ -53,10 +53,13 @@ internal static class ExploreCommand
                 TraceFiles.Prepare(htmlPath, isDirectory: false, problems);
             }
 
-            // The seeds run on a worker thread, so Ctrl+C's handler finds the command's task already under way.
+            // The seeds run on a thread of their own, so Ctrl+C's handler finds the command's task already under way;
+            // not a pool thread, which this command would hold (drawing progress) for the whole exploration.
             return problems.Count > 0
                 ? Task.FromResult(Usage.Fail(io.Error, command.Name, problems))
-                : Task.Run(() => Run(io, range, options, directory, htmlPath, cancellationToken), CancellationToken.None);
+                : Task.Factory.StartNew(
+                    () => Run(io, range, options, directory, htmlPath, cancellationToken),
+                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return command;
     }

@@ -31,7 +31,8 @@ internal sealed class ExploreProgress : IProgress<SimulationResult>
     {
         var wall = Stopwatch.StartNew();
         var progress = new ExploreProgress(seeds);
-        var work = Task.Run(() => explore(progress), CancellationToken.None);
+        // A thread of its own: Parallel.For blocks it until the last seed ends, and the pool is for the seeds.
+        var work = Task.Factory.StartNew(() => explore(progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (Terminal.IsLive(console))
         {
             progress.DrawBar(console, work);

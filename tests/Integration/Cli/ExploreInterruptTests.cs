@@ -16,9 +16,17 @@ public sealed partial class ExploreInterruptTests(ITestOutputHelper output)
         using var ctrlC = new CancellationTokenSource();
         var run = Elsa.Sim.Cli.Cli.RunAsync(["explore", "--seeds", "1..100000"], stdout, stderr, ctrlC.Token);
 
-        // Output that is not a terminal gets a progress line every 10 s: by then seeds have finished, and 100,000 have not.
-        await WaitUntil(stdout.LineAsync(l => l.Contains("/100000 seeds after", StringComparison.Ordinal)), "explore's first progress line");
-        await ctrlC.CancelAsync();
+        try
+        {
+            // Output that is not a terminal gets a progress line every 10 s: by then seeds have finished, and 100,000 have not.
+            await WaitUntil(stdout.LineAsync(l => l.Contains("/100000 seeds after", StringComparison.Ordinal)), "explore's first progress line");
+        }
+        finally
+        {
+            // Failing or not, the exploration stops here: 100,000 seeds left running would starve the tests after this one.
+            await ctrlC.CancelAsync();
+        }
+
         await WaitUntil(run, "explore to stop after Ctrl+C");
         output.WriteLine(stdout.ToString());
 

@@ -69,7 +69,7 @@ public sealed class TimelineInChromiumTests
     }
 
     /// <summary>Right of the plot, where no bar or mark is drawn, only the lanes the violation names have the highlight
-    /// colour: one lane's height of it for each (the verdict above, in the same colour, ends well left of there).</summary>
+    /// colour: one lane's height of it for each (the verdict above, in the same colour, wraps before the plot's right edge).</summary>
     private static void TheLanesItNamesAreHighlighted(Png screenshot, int lanes)
     {
         var x = PlotRight + 10;

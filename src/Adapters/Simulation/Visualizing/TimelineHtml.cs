@@ -201,7 +201,7 @@ public static class TimelineHtml
     private static readonly string Css = $$"""
         body { font: 13px system-ui, sans-serif; margin: {{PageMarginPx}}px; color: #222; }
         h1 { font-size: 16px; margin: 0 0 6px; }
-        .verdict { margin: 4px 0 8px; padding: 4px 8px; display: inline-block; border-radius: 3px; }
+        .verdict { margin: 4px 0 8px; padding: 4px 8px; display: inline-block; border-radius: 3px; max-width: {{LabelWidth + PlotWidth - 16}}px; }
         .verdict.failed { background: {{ViolatedLaneColour}}; color: #a00; font-weight: 600; }
         .verdict.passed { background: #e3f4e1; color: #1d6b16; }
         .legend span { margin-right: 14px; white-space: nowrap; } .note { color: #666; margin: 4px 0; }

@@ -1,36 +1,60 @@
-using Elsa.Sim.Properties.Tests.Support;
+using static Elsa.Sim.Properties.Tests.Invariants.InvariantFixture;
 using static Elsa.Sim.Properties.Tests.Support.Harness;
 
 namespace Elsa.Sim.Properties.Tests.Invariants;
 
-/// <summary>Every invariant the checker names can fail: each test breaks exactly one condition in a state or a step the
-/// real machine produced, and the checker must name that condition. The properties that run the checker after every
-/// step prove nothing unless it can say no.</summary>
+/// <summary>Every condition the state check makes can fail: each test breaks exactly one condition in a state the real
+/// machine produced, and the checker must name that invariant and what it is about (partition, worker, generation). The
+/// properties that run the checker after every step prove nothing unless it can say no; the tests that pass show it
+/// says no only when a condition really fails. The checks of a step's effects are in <see cref="StepInvariantTests"/>.</summary>
 public sealed class InvariantCheckerTests
 {
-    private static readonly TopicPartition Orders0 = Tp("orders", 0);
+    [Fact]
+    public void The_machine_s_own_running_state_breaks_nothing()
+    {
+        var (state, _) = Running();
+
+        GroupInvariants.CheckState(state);
+        CheckStep(state, state, Commit(1, 5));
+        GroupInvariants.Check(state, new Transition(state, ValueList<GroupEffect>.Empty));
+    }
+
+    [Fact]
+    public void Checking_a_null_state_is_a_programming_error()
+    {
+        var (state, _) = Running();
+        var step = new Transition(state, ValueList<GroupEffect>.Empty);
+
+        Assert.Throws<ArgumentNullException>(() => GroupInvariants.CheckState(null!));
+        Assert.Throws<ArgumentNullException>(() => GroupInvariants.Check(null!, step));
+        Assert.Throws<ArgumentNullException>(() => GroupInvariants.CheckEffects(null!, step));
+    }
 
     [Fact]
     public void A_partition_with_a_live_and_a_stopping_worker_breaks_one_worker_per_partition()
     {
         var (state, p) = Running();
         var stopping = new WorkerId(99);
-        var broken = state with
-        {
-            Partitions = state.Partitions.SetItem(Orders0, p with { StoppingWorker = stopping }),
-            Workers = state.Workers.SetItem(stopping, Orders0),
-        };
+        var broken = state.With(p with { StoppingWorker = stopping }) with { Workers = state.Workers.SetItem(stopping, Orders0) };
 
-        AssertBreaks(GroupInvariants.Names.OneWorkerPerPartition, () => GroupInvariants.CheckState(broken));
+        AssertBreaks(GroupInvariants.Names.OneWorkerPerPartition, () => GroupInvariants.CheckState(broken), "orders/0", "w1", "w99", "generation 1");
     }
 
     [Fact]
     public void A_running_partition_without_a_worker_breaks_running_has_worker()
     {
         var (state, p) = Running();
-        var broken = state with { Partitions = state.Partitions.SetItem(Orders0, p with { Worker = null }), Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+        var broken = state.With(p with { Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartition>.Empty };
 
-        AssertBreaks(GroupInvariants.Names.RunningHasWorker, () => GroupInvariants.CheckState(broken));
+        AssertBreaks(GroupInvariants.Names.RunningHasWorker, () => GroupInvariants.CheckState(broken), "orders/0", "Running", "none");
+    }
+
+    [Fact]
+    public void A_live_worker_on_a_partition_that_is_not_running_breaks_running_has_worker()
+    {
+        var (state, p) = Running();
+
+        AssertBreaks(GroupInvariants.Names.RunningHasWorker, () => GroupInvariants.CheckState(state.With(p with { Phase = PartitionPhase.Revoking })), "orders/0", "Revoking", "w1");
     }
 
     [Fact]
@@ -38,7 +62,16 @@ public sealed class InvariantCheckerTests
     {
         var (state, _) = Running();
 
-        AssertBreaks(GroupInvariants.Names.WorkerInCurrentGeneration, () => GroupInvariants.CheckState(state with { Phase = ManagerPhase.Idle }));
+        AssertBreaks(GroupInvariants.Names.WorkerInCurrentGeneration, () => GroupInvariants.CheckState(state with { Phase = ManagerPhase.Idle }), "orders/0", "w1", "Idle");
+    }
+
+    [Fact]
+    public void A_live_worker_owned_since_a_later_generation_or_with_no_generation_breaks_worker_in_current_generation()
+    {
+        var (state, p) = Running();
+
+        AssertBreaks(GroupInvariants.Names.WorkerInCurrentGeneration, () => GroupInvariants.CheckState(state.With(p with { OwnedSinceGeneration = 2 })), "orders/0", "w1", "generation 2", "current is 1");
+        AssertBreaks(GroupInvariants.Names.WorkerInCurrentGeneration, () => GroupInvariants.CheckState(state with { GenerationId = null }), "orders/0", "w1");
     }
 
     [Fact]
@@ -46,7 +79,34 @@ public sealed class InvariantCheckerTests
     {
         var (state, _) = Running();
 
-        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(state with { Workers = ValueMap<WorkerId, TopicPartition>.Empty }));
+        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(state with { Workers = ValueMap<WorkerId, TopicPartition>.Empty }), "orders/0", "w1");
+    }
+
+    [Fact]
+    public void A_worker_the_index_maps_to_another_partition_breaks_worker_index_consistent()
+    {
+        var (state, _) = Running();
+
+        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(state with { Workers = state.Workers.SetItem(new WorkerId(1), Tp("orders", 1)) }), "orders/0", "w1");
+    }
+
+    [Fact]
+    public void A_stopping_worker_missing_from_the_index_breaks_worker_index_consistent()
+    {
+        var (state, p) = Running();
+        var stopping = state.With(p with { Phase = PartitionPhase.Starting, Worker = null, StoppingWorker = p.Worker });
+        GroupInvariants.CheckState(stopping);
+
+        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(stopping with { Workers = ValueMap<WorkerId, TopicPartition>.Empty }), "orders/0", "w1");
+    }
+
+    [Fact]
+    public void An_indexed_worker_its_partition_does_not_name_breaks_worker_index_consistent()
+    {
+        var (state, _) = Running();
+
+        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(state with { Workers = state.Workers.SetItem(new WorkerId(7), Orders0) }), "w7", "orders/0");
+        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(state with { Workers = state.Workers.SetItem(new WorkerId(7), Tp("orders", 5)) }), "w7", "orders/5");
     }
 
     [Fact]
@@ -61,29 +121,61 @@ public sealed class InvariantCheckerTests
             Phase = PartitionPhase.AwaitingCallback,
         };
 
-        AssertBreaks(GroupInvariants.Names.OnlyAssignedPartitions, () => GroupInvariants.CheckState(state with { Partitions = state.Partitions.SetItem(future.Partition, future) }));
+        AssertBreaks(GroupInvariants.Names.OnlyAssignedPartitions, () => GroupInvariants.CheckState(state.With(future)), "orders/1", "generation 2", "is 1");
     }
 
     [Fact]
-    public void A_confirmed_offset_above_what_was_sent_breaks_commit_sent_covers_committed()
+    public void A_partition_held_with_no_current_generation_breaks_only_assigned_partitions()
     {
         var (state, p) = Running();
-        var broken = state with { Partitions = state.Partitions.SetItem(Orders0, p with { CommittedOffset = 5, CommitSentOffset = 3 }) };
+        var idle = state.With(p with { Phase = PartitionPhase.Parked, Worker = null }) with
+        {
+            Phase = ManagerPhase.Idle,
+            GenerationId = null,
+            Workers = ValueMap<WorkerId, TopicPartition>.Empty,
+        };
 
-        AssertBreaks(GroupInvariants.Names.CommitSentCoversCommitted, () => GroupInvariants.CheckState(broken));
+        AssertBreaks(GroupInvariants.Names.OnlyAssignedPartitions, () => GroupInvariants.CheckState(idle), "orders/0", "generation 1", "none");
+    }
+
+    [Fact]
+    public void A_confirmed_offset_above_what_was_sent_breaks_commit_sent_covers_committed_and_an_equal_one_does_not()
+    {
+        var (state, p) = Running();
+
+        AssertBreaks(GroupInvariants.Names.CommitSentCoversCommitted, () => GroupInvariants.CheckState(state.With(p with { CommittedOffset = 5, CommitSentOffset = 3 })), "orders/0", "committed 5", "sent only 3");
+        AssertBreaks(GroupInvariants.Names.CommitSentCoversCommitted, () => GroupInvariants.CheckState(state.With(p with { CommittedOffset = 5, CommitSentOffset = null })), "orders/0", "committed 5");
+        GroupInvariants.CheckState(state.With(p with { CommittedOffset = 5, CommitSentOffset = 5 }));
     }
 
     [Fact]
     public void A_partition_ready_to_start_without_a_worker_breaks_ready_partitions_started()
     {
         var (state, p) = Running();
-        var broken = state with
-        {
-            Partitions = state.Partitions.SetItem(Orders0, p with { Phase = PartitionPhase.Starting, Worker = null }),
-            Workers = ValueMap<WorkerId, TopicPartition>.Empty,
-        };
+        var broken = state.With(p with { Phase = PartitionPhase.Starting, Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartition>.Empty };
 
-        AssertBreaks(GroupInvariants.Names.ReadyPartitionsStarted, () => GroupInvariants.CheckState(broken));
+        AssertBreaks(GroupInvariants.Names.ReadyPartitionsStarted, () => GroupInvariants.CheckState(broken), "orders/0", "generation 1");
+    }
+
+    [Fact]
+    public void A_restart_that_fell_due_without_a_worker_breaks_ready_partitions_started_and_one_still_waiting_does_not()
+    {
+        var (state, p) = Running();
+        var crashed = state with { NowMs = 1_000, Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+        var waiting = p with { Phase = PartitionPhase.Starting, Worker = null };
+
+        AssertBreaks(GroupInvariants.Names.ReadyPartitionsStarted, () => GroupInvariants.CheckState(crashed.With(waiting with { RestartDueMs = 1_000 })), "orders/0", "1000 ms");
+        GroupInvariants.CheckState(crashed.With(waiting with { RestartDueMs = 1_001 }));
+    }
+
+    [Fact]
+    public void A_partition_ready_to_start_while_an_assignment_callback_is_pending_breaks_nothing()
+    {
+        var (state, p) = Running();
+        var waiting = state.With(p with { Phase = PartitionPhase.Starting, Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+
+        GroupInvariants.CheckState(waiting with { CallbackInFlight = (Tp("orders", 1), 1) });
+        GroupInvariants.CheckState(waiting with { CallbackQueue = ValueQueue<TopicPartition>.Empty.Items.Add(Tp("orders", 1)) });
     }
 
     [Fact]
@@ -93,110 +185,7 @@ public sealed class InvariantCheckerTests
         h.Apply(new GroupEvent.AssignmentsRevoked(PartitionSelection.All));
         Assert.Equal(1, h.State.RevocationStopsAwaited);
 
-        AssertBreaks(GroupInvariants.Names.RevocationStopsCounted, () => GroupInvariants.CheckState(h.State with { RevocationStopsAwaited = 0 }));
-    }
-
-    [Fact]
-    public void Starting_a_worker_while_the_old_one_has_not_confirmed_its_stop_breaks_start_after_stop()
-    {
-        var (state, p) = Running();
-        var next = new WorkerId(state.NextWorkerId);
-        var after = state with
-        {
-            NextWorkerId = state.NextWorkerId + 1,
-            Partitions = state.Partitions.SetItem(Orders0, p with { Worker = next, StoppingWorker = p.Worker }),
-            Workers = state.Workers.SetItem(next, Orders0),
-        };
-
-        AssertBreaks(GroupInvariants.Names.StartAfterStop, () => CheckStep(state, after, new GroupEffect.StartWorker(next, Orders0, 1, StartPosition.At(5))));
-    }
-
-    [Fact]
-    public void A_commit_from_a_failed_manager_breaks_quiet_after_end()
-    {
-        var (state, _) = Running();
-
-        AssertBreaks(GroupInvariants.Names.QuietAfterEnd, () => CheckStep(state, state with { Phase = ManagerPhase.Failed }, Commit(1, 5)));
-    }
-
-    [Fact]
-    public void A_commit_tagged_with_another_generation_breaks_commit_in_current_generation()
-    {
-        var (state, _) = Running();
-
-        AssertBreaks(GroupInvariants.Names.CommitInCurrentGeneration, () => CheckStep(state, state, Commit(7, 5)));
-    }
-
-    [Fact]
-    public void A_commit_below_the_committed_offset_breaks_commits_monotonic()
-    {
-        var (state, p) = Running();
-        var committed = state with { Partitions = state.Partitions.SetItem(Orders0, p with { CommittedOffset = 5, CommitSentOffset = 5 }) };
-
-        AssertBreaks(GroupInvariants.Names.CommitsMonotonic, () => CheckStep(committed, committed, Commit(1, 3)));
-    }
-
-    [Fact]
-    public void A_committed_offset_that_goes_down_within_one_ownership_breaks_commits_monotonic()
-    {
-        var (state, p) = Running();
-        var before = state with { Partitions = state.Partitions.SetItem(Orders0, p with { CommittedOffset = 5, CommitSentOffset = 5 }) };
-        var after = state with { Partitions = state.Partitions.SetItem(Orders0, p with { CommittedOffset = 3, CommitSentOffset = 5 }) };
-
-        AssertBreaks(GroupInvariants.Names.CommitsMonotonic, () => GroupInvariants.Check(before, new Transition(after, ValueList<GroupEffect>.Empty)));
-    }
-
-    [Fact]
-    public void A_commit_past_the_last_ack_breaks_commit_within_acks()
-    {
-        var (state, _) = Running();
-
-        // The partition acked offset 4, so the furthest it may commit is 5.
-        AssertBreaks(GroupInvariants.Names.CommitWithinAcks, () => CheckStep(state, state, Commit(1, 6)));
-    }
-
-    [Fact]
-    public void A_commit_for_a_lost_partition_breaks_no_commit_when_lost()
-    {
-        var (state, p) = Running();
-        var lost = state with { Partitions = state.Partitions.SetItem(Orders0, p with { Phase = PartitionPhase.Lost }) };
-
-        AssertBreaks(GroupInvariants.Names.NoCommitWhenLost, () => CheckStep(state, lost, Commit(1, 5)));
-    }
-
-    [Fact]
-    public void The_machine_s_own_running_state_breaks_nothing()
-    {
-        var (state, _) = Running();
-
-        GroupInvariants.CheckState(state);
-        CheckStep(state, state, Commit(1, 5));
-    }
-
-    /// <summary>orders/0 assigned in generation 1 and running, offsets 0..9 delivered, 4 acked.</summary>
-    private static (GroupState State, PartitionState Partition) Running()
-    {
-        var h = Started();
-        h.Deliver("orders", 0, 0, 9);
-        h.Ack("orders", 0, 1, 4);
-        return (h.State, h.State.Partitions[Orders0]);
-    }
-
-    private static Harness Started()
-    {
-        var h = new Harness();
-        h.Assign(1, ("orders", 0, null));
-        return h;
-    }
-
-    private static GroupEffect.CommitOffsets Commit(int generation, long next) => new(generation, ValueList.Of(new PartitionOffset(Orders0, next)));
-
-    private static void CheckStep(GroupState before, GroupState after, GroupEffect effect) =>
-        GroupInvariants.CheckEffects(before, new Transition(after, ValueList.Of(effect)));
-
-    private static void AssertBreaks(string invariant, Action check)
-    {
-        var violation = Assert.Throws<InvariantViolationException>(check);
-        Assert.Equal(invariant, violation.Invariant);
+        AssertBreaks(GroupInvariants.Names.RevocationStopsCounted, () => GroupInvariants.CheckState(h.State with { RevocationStopsAwaited = 0 }), "1 leaving", "counts 0");
+        AssertBreaks(GroupInvariants.Names.RevocationStopsCounted, () => GroupInvariants.CheckState(h.State with { RevocationStopsAwaited = 2 }), "1 leaving", "counts 2");
     }
 }

@@ -101,6 +101,27 @@ public sealed class BadInputSpecs
         Assert.Empty(h.State.CommittedOffsets("orders"));
     }
 
+    [Fact]
+    public void The_largest_offset_that_still_has_a_next_offset_is_good_input_everywhere_and_the_one_after_it_is_refused()
+    {
+        const long largest = long.MaxValue - 1;
+        var h = new Harness(Configs.Default(directAck: true));
+        var start = Assert.Single(h.Assign(1, ("orders", 0, largest)).OfType<GroupEffect.StartWorker>());
+        Assert.Equal(StartPosition.At(largest), start.Position);
+
+        h.ApplyIgnored(new GroupEvent.MessagesDelivered(start.Worker, largest, long.MaxValue), DiagnosticKind.IgnoredEvent);
+        Assert.Empty(h.Deliver("orders", 0, largest, largest));
+        var commit = Assert.Single(h.Ack("orders", 0, 1, largest).OfType<GroupEffect.CommitOffsets>());
+        Assert.Equal(long.MaxValue, Assert.Single(commit.Offsets).NextOffset);
+
+        var latest = new Harness(Configs.Default() with { Config = new ConsumerConfig { BeginOffset = StartPosition.Latest } });
+        latest.Assign(1, ("orders", 0, null));
+        var worker = latest.WorkerOf("orders", 0);
+        latest.ApplyIgnored(new GroupEvent.WorkerPositioned(worker, long.MaxValue), DiagnosticKind.UnexpectedPosition);
+        Assert.Single(latest.Apply(new GroupEvent.WorkerPositioned(worker, largest)).OfType<GroupEffect.CommitOffsets>());
+        Assert.Equal(largest, latest.State.Partitions[Tp("orders", 0)].RestartFloorOffset);
+    }
+
     private static Harness RunningOrders0()
     {
         var h = new Harness();

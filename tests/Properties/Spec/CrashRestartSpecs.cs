@@ -183,6 +183,23 @@ public sealed class CrashRestartSpecs
         Assert.Single(h.Tick(2_100).OfType<GroupEffect.StartWorker>());
     }
 
+    [Theory]
+    [InlineData(999, ManagerPhase.Failed)]
+    [InlineData(1_000, ManagerPhase.Active)]
+    public void An_earlier_crash_counts_against_the_budget_until_exactly_one_window_has_passed(long secondCrashMs, ManagerPhase expected)
+    {
+        var config = Configs.Default() with { Restart = new RestartConfig { MaxRestarts = 1, WithinMs = 1_000 } };
+        var h = new Harness(config);
+        h.Assign(1, ("orders", 0, null));
+        h.Apply(new GroupEvent.WorkerExited(h.WorkerOf("orders", 0), Crash));
+        h.Tick(100);
+        h.Tick(secondCrashMs);
+
+        h.Apply(new GroupEvent.WorkerExited(h.WorkerOf("orders", 0), Crash));
+
+        Assert.Equal(expected, h.State.Phase);
+    }
+
     [Fact]
     public void Failed_manager_asks_for_no_more_ticks()
     {

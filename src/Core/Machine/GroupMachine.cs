@@ -584,12 +584,15 @@ public sealed class GroupMachine : IGroupMachine
             }
         }
 
-        /// <summary>Commits, in one effect, whatever the given partitions acked beyond what was sent.</summary>
-        private void Commit(IEnumerable<PartitionState> partitions)
+        /// <summary>Commits, in one effect, whatever the given partitions acked beyond what was sent. A
+        /// <paramref name="lastChance"/> commit (a revocation's or the shutdown's) is sent even in a fenced generation.</summary>
+        private void Commit(IEnumerable<PartitionState> partitions, bool lastChance = false)
         {
-            if (_s.FencedGenerationId == _s.GenerationId)
+            if (_s.FencedGenerationId == _s.GenerationId && !lastChance)
             {
-                // The coordinator refuses this generation; any commit in it would be fenced too.
+                // The coordinator refuses this generation; an ordinary commit waits for the next one. A last chance cannot
+                // wait: the fence may be the very rebalance under way, and the client, in the new generation by now,
+                // stamps the commit with it (seed 6150).
                 return;
             }
 
@@ -698,7 +701,7 @@ public sealed class GroupMachine : IGroupMachine
             // A failed or stopped manager has finished its work: it only lets the rebalance go on.
             if (_s.Phase is not (ManagerPhase.Failed or ManagerPhase.Stopped))
             {
-                Commit(leaving.Where(p => p.Phase == PartitionPhase.Revoking));
+                Commit(leaving.Where(p => p.Phase == PartitionPhase.Revoking), lastChance: true);
                 Emit(new GroupEffect.InvokeAssignmentsRevoked(named));
             }
 
@@ -761,7 +764,7 @@ public sealed class GroupMachine : IGroupMachine
                 return;
             }
 
-            Commit(_s.Partitions.Values);
+            Commit(_s.Partitions.Values, lastChance: true);
             Emit(new GroupEffect.CompleteShutdown());
             _s = _s with { Phase = ManagerPhase.Stopped };
         }

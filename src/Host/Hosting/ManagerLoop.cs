@@ -211,9 +211,14 @@ internal sealed class ManagerLoop : IDisposable
             Execute(effect);
         }
 
-        if (@event is GroupEvent.Acked acked)
+        switch (@event)
         {
-            ReleaseWindow(before, acked);
+            case GroupEvent.Acked acked:
+                ReleaseWindow(new TopicPartition(acked.Topic, acked.Partition));
+                break;
+            case GroupEvent.MessagesDelivered { Worker: var delivering } when _state.Workers.TryGetValue(delivering, out var partition):
+                ReleaseWindow(partition);
+                break;
         }
 
         if (_assignment is { } gate && gate.TryOpen(_state))
@@ -282,14 +287,15 @@ internal sealed class ManagerLoop : IDisposable
         worker.Start(assigned);
     }
 
-    /// <summary>An accepted ack (the handler's own, or a later <c>Ack</c> call after <c>no_ack</c>) frees the partition's
-    /// prefetch window, as Elsa's manager acks brod's consumer. This loop is the only place an ack frees the window, so an
-    /// ack the machine refuses (past what was delivered, stale) frees nothing.</summary>
-    private void ReleaseWindow(GroupState before, GroupEvent.Acked acked)
+    /// <summary>Frees the partition's prefetch window up to what the group manager holds as acked, as Elsa's manager acks
+    /// brod's consumer: after an ack (the handler's own, or a later <c>Ack</c> call after <c>no_ack</c>) and after a
+    /// delivery, since a restarted worker may fetch again what a late ack of its predecessor already covers (seed 17024:
+    /// its handler's partial acks below that ack were refused as not ahead, and the full window never resumed). This
+    /// loop is the only place the window is freed for acks, so an ack the machine refuses (past what was delivered,
+    /// stale) frees nothing it did not already hold as acked.</summary>
+    private void ReleaseWindow(TopicPartition partition)
     {
-        var partition = new TopicPartition(acked.Topic, acked.Partition);
         if (_state.Partitions.TryGetValue(partition, out var now) && now.LastAckedOffset is { } offset &&
-            offset != before.Partitions.GetValueOrDefault(partition)?.LastAckedOffset &&
             now.Worker is { } live && _workers.TryGetValue(live, out var worker))
         {
             worker.Window.Release(offset);

@@ -8,9 +8,10 @@ namespace Elsa.Sim.Testing;
 /// broker and coordinator, faults drawn from each seed — and checks properties of it. Each run gets a fresh
 /// <typeparamref name="TStore"/> (what your handlers write to: a ledger, a table, a list of side effects) and every worker
 /// start a fresh handler built over it, as the Kafka adapter builds one per worker start.
-/// <para>Determinism: a handler runs at the simulated moment its batch is fetched, on the simulator's one thread. Its
-/// tasks are waited on in place, so it must complete without real I/O, timers or the wall clock; then a seed means the
-/// same run on every machine, and a failure replays and shrinks.</para>
+/// <para>Determinism: a handler runs inside the shipped host, on the simulator's one thread, and its awaits resume there.
+/// It must do without real I/O, timers, threads (<c>Task.Run</c>), <c>ConfigureAwait(false)</c> or the wall clock: work
+/// that leaves the thread fails the run as <c>nondeterminism</c>. Then a seed means the same run on every machine, and a
+/// failure replays and shrinks.</para>
 /// <para>A handler that throws crashes its worker, which the group manager restarts from the last ack. A handler that
 /// returns <see cref="HandlerResult.NoAck"/> must have its messages acked by a later batch's result: the kit has no
 /// out-of-band ack.</para>

@@ -22,6 +22,20 @@ public sealed class RealCoreExplorationTests(DefaultExplorationFixture explorati
             "fewer messages were handled than produced and not expired");
     }
 
+    /// <summary>Seeds of the default scenario that once failed on the shipped host, each kept here with what it found.</summary>
+    [Theory]
+    [InlineData(6150UL)] // revocation-dropped-acks: a fenced commit stopped the revocation's commit (RevocationSpecs)
+    [InlineData(8840UL)] // revocation-dropped-acks
+    [InlineData(10200UL)] // revocation-dropped-acks
+    [InlineData(17024UL)] // liveness
+    [InlineData(20018UL)] // revocation-dropped-acks
+    public void Seeds_that_once_failed_in_a_long_run_pass(ulong seed)
+    {
+        var result = Simulator.Run(new SimulationOptions(), seed);
+
+        Assert.True(result.Passed, $"seed {seed}: {result.Verdict}");
+    }
+
     [Fact]
     public void Every_fault_kind_fires_in_the_first_thousand_default_seeds()
     {

@@ -34,6 +34,32 @@ public sealed class ShutdownSpecs
         Assert.Equal(ManagerPhase.Stopped, h.State.Phase);
     }
 
+    // The shutdown's commit is its acks' last chance, as a revocation's is (RevocationSpecs, seed 6150): a commit fenced
+    // earlier in the generation does not stop it; the client stamps it with the generation it is in by then.
+    [Fact]
+    public void Shutdown_commits_its_acks_even_after_a_fenced_commit_in_its_generation()
+    {
+        var h = new Harness();
+        h.Assign(1, ("orders", 0, null));
+        var worker = h.WorkerOf("orders", 0);
+        h.Deliver("orders", 0, 0, 9);
+        h.Ack("orders", 0, 1, 4);
+        var sent = Assert.IsType<GroupEffect.CommitOffsets>(Assert.Single(h.Tick(5_000)));
+        h.Apply(new GroupEvent.CommitCompleted(1, sent.Offsets, CommitOutcome.Fenced));
+        h.Ack("orders", 0, 1, 7);
+
+        h.Apply(Shutdown);
+        var done = h.Apply(new GroupEvent.WorkerStopped(worker));
+
+        Assert.Equal(
+            new GroupEffect[]
+            {
+                new GroupEffect.CommitOffsets(1, ValueList.Of(new PartitionOffset(Tp("orders", 0), 8))),
+                new GroupEffect.CompleteShutdown(),
+            },
+            done);
+    }
+
     [Fact]
     public void Stopped_manager_completes_a_later_revocation_without_committing_or_calling_the_handler()
     {

@@ -8,7 +8,7 @@ namespace Elsa.Sim.Simulation;
 /// <see cref="SimulatedPort"/> (the same <see cref="IConsumerPort"/> the Confluent adapter implements) and its
 /// <see cref="GroupClient"/>.</summary>
 /// <remarks>Single-threaded by construction: explore runs the whole world on one thread, and under Coyote one controlled
-/// operation runs at a time. Only the clock's queue is locked, because a systematic test's driver advances it.</remarks>
+/// operation runs at a time, so nothing here takes a lock, the clock's queue included.</remarks>
 internal sealed class SimulatedCluster
 {
     /// <summary>What one simulated message weighs against <c>prefetch_bytes</c> when the content is the simulator's own.</summary>

@@ -5,9 +5,10 @@ namespace Elsa.Sim.Simulation;
 /// <summary>Your own <see cref="IMessageHandler"/>, run by every simulated worker in place of the simulator's handler
 /// model: set it as <see cref="SimulationOptions.UserHandler"/>. The handler decides the acks (through
 /// <see cref="HandlerResult.AckedOffset"/>, as in the Kafka adapter); the member's profile still decides how long a batch
-/// takes in virtual time. A handler runs on the simulator's one thread at the simulated moment its batch is fetched and
-/// its tasks are waited on in place, so it must complete without real I/O, timers, threads or the wall clock: then a
-/// seed means the same run everywhere. Elsa.Sim.Testing's handler test kit is built on this.</summary>
+/// takes in virtual time. A handler runs inside the shipped host, on the simulator's one thread, and its awaits resume
+/// there; it must do without real I/O, timers, threads, <c>ConfigureAwait(false)</c> or the wall clock (work that leaves
+/// the thread fails the run as <c>nondeterminism</c>): then a seed means the same run everywhere. Elsa.Sim.Testing's
+/// handler test kit is built on this.</summary>
 /// <param name="Create">Makes a fresh handler for each worker start, as the Kafka adapter's handler factory does.</param>
 /// <param name="Content">The key and value of the message at an offset of a partition. It must depend only on its
 /// arguments, so that two runs of a seed (with and without faults) hand the handler the same messages.</param>

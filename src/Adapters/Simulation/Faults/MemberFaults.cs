@@ -27,13 +27,13 @@ internal sealed class MemberFaults(SimulatedCluster cluster, int member)
     public void ArmAckBeyond(TopicPartition partition, long distance) => _ackBeyond[partition] = distance;
 
     /// <summary>Whether the worker of <paramref name="partition"/> crashes at this batch, before its handler sees it.</summary>
-    public bool TakeWorkerCrash(TopicPartition partition) => Take(_workerCrash.Remove(partition), FaultKind.WorkerCrash, partition, $"the worker of {partition} crashes");
+    public bool TakeWorkerCrash(TopicPartition partition) => _workerCrash.Remove(partition) && Fired(FaultKind.WorkerCrash, partition, $"the worker of {partition} crashes");
 
     /// <summary>Whether the handler of <paramref name="partition"/> throws partway through this batch: an armed exception,
     /// or half the batches during a handler outage.</summary>
     public bool TakeHandlerException(TopicPartition partition, SimRandom rng)
     {
-        if (Take(_handlerException.Remove(partition), FaultKind.HandlerException, partition, $"the handler of {partition} throws"))
+        if (_handlerException.Remove(partition) && Fired(FaultKind.HandlerException, partition, $"the handler of {partition} throws"))
         {
             return true;
         }
@@ -49,17 +49,14 @@ internal sealed class MemberFaults(SimulatedCluster cluster, int member)
 
     /// <summary>How far past the end of the log the handler of <paramref name="partition"/> acks now; 0 when not armed.</summary>
     public long TakeAckBeyond(TopicPartition partition) =>
-        _ackBeyond.Remove(partition, out var distance) && Take(true, FaultKind.AckBeyondDelivered, partition, $"the handler of {partition} acks past the end of the log")
+        _ackBeyond.Remove(partition, out var distance) && Fired(FaultKind.AckBeyondDelivered, partition, $"the handler of {partition} acks past the end of the log")
             ? distance
             : 0;
 
-    private bool Take(bool armed, FaultKind kind, TopicPartition partition, string what)
+    // Called only once a fault is taken (after &&), so the per-batch checks build no text.
+    private bool Fired(FaultKind kind, TopicPartition partition, string what)
     {
-        if (armed)
-        {
-            cluster.FaultFired(kind, $"member {member}: {what}", member, partition);
-        }
-
-        return armed;
+        cluster.FaultFired(kind, $"member {member}: {what}", member, partition);
+        return true;
     }
 }

@@ -7,7 +7,7 @@ namespace Elsa.Sim.Simulation;
 /// in scheduling order on the simulator's one thread. Tasks are never inlined, so the order does not depend on who
 /// happened to wait; and once the incarnation's lifetime ended (the process crashed), its queued tasks are dropped, as a
 /// dead process's threads are.</summary>
-internal sealed class SimScheduler(SimClock clock, Lifetime lifetime, Action<string> onEscape) : TaskScheduler, IHostScheduler
+internal sealed class SimScheduler(SimClock clock, Lifetime lifetime, Action<string> onEscape) : TaskScheduler, IHostScheduler, IClockCallback
 {
     private readonly int _thread = Environment.CurrentManagedThreadId;
 
@@ -28,9 +28,12 @@ internal sealed class SimScheduler(SimClock clock, Lifetime lifetime, Action<str
 
         if (!lifetime.Ended)
         {
-            clock.After(0, () => TryExecuteTask(task), lifetime);
+            clock.Soon(this, task, 0, lifetime);
         }
     }
+
+    /// <summary>A queued task comes due.</summary>
+    void IClockCallback.Run(object? state, long argument) => TryExecuteTask((Task)state!);
 
     // Never inline: the clock's order is the only order.
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;

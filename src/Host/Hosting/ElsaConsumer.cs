@@ -96,6 +96,11 @@ public sealed class ElsaConsumer : IAsyncDisposable
     /// <see cref="MeterListener"/> or OpenTelemetry.</summary>
     public const string MeterName = ConsumerMetrics.MeterName;
 
+    /// <summary>The activity source of the host's spans (one <c>process {topic}</c> consumer span per batch handed to a
+    /// handler, after OpenTelemetry's messaging conventions), to enable in OpenTelemetry or an
+    /// <see cref="System.Diagnostics.ActivityListener"/>.</summary>
+    public const string ActivitySourceName = ConsumerTracing.ActivitySourceName;
+
     /// <summary>Raised for every diagnostic: a stale, malformed or backwards ack, a late worker message, a commit that will
     /// be retried or was fenced, a worker crash … (see <see cref="DiagnosticKind"/>). Raised on the group manager's loop,
     /// in order: keep handlers short.</summary>
@@ -158,6 +163,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
         void Post(GroupEvent e) => loop!.Post(e);
         var env = new WorkerEnvironment
         {
+            Consumer = _options.Name,
             Group = _options.Group,
             HandlerInitArgs = _options.HandlerInitArgs,
             Handlers = _handlers,

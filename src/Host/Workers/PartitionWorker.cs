@@ -192,9 +192,21 @@ internal sealed class PartitionWorker
             }
 
             // Before the handler sees them: the group manager refuses acks past what it knows was delivered.
-            _env.Post(new GroupEvent.MessagesDelivered(Id, messages[0].Offset, messages[^1].Offset));
-            var result = await handler.HandleMessagesAsync(messages, _env.Abort);
-            Settle(result, messages[^1].Offset);
+            var (first, last) = (messages[0].Offset, messages[^1].Offset);
+            _env.Post(new GroupEvent.MessagesDelivered(Id, first, last));
+            using var activity = ConsumerTracing.StartProcess(_env.Consumer, _env.Group, Partition, GenerationId, first, last, messages.Length);
+            HandlerResult result;
+            try
+            {
+                result = await handler.HandleMessagesAsync(messages, _env.Abort);
+            }
+            catch (Exception e) when (ConsumerTracing.Failed(activity, e))
+            {
+                throw; // Never reached: the filter only marks the span.
+            }
+
+            ConsumerTracing.Settled(activity, result, last);
+            Settle(result, last);
             if (_stopRequested)
             {
                 return;

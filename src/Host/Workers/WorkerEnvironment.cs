@@ -10,6 +10,9 @@ namespace Elsa.Sim.Hosting.Workers;
 /// way back to the group manager.</summary>
 internal sealed class WorkerEnvironment
 {
+    /// <summary>The consumer's name (<see cref="ElsaConsumerOptions.Name"/>), for telemetry.</summary>
+    public required string Consumer { get; init; }
+
     public required string Group { get; init; }
 
     public required object? HandlerInitArgs { get; init; }

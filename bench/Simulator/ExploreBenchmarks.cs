@@ -11,8 +11,8 @@ namespace Elsa.Sim.Benchmarks.Simulator;
 /// as each of explore's workers runs them. The setup prints how many simulated events (clock entries), machine steps and
 /// simulated milliseconds those seeds are; docs/benchmarks.md divides them by the measured time. Goal: at least
 /// 1,000,000 simulated events per second per core. Ten warm-up iterations (with the setup's and the jitting stage's,
-/// 260 seeds): the host's code reaches its final tier only after about 160 seeds, and with one warm-up iteration the
-/// first measured ones took twice as long as the last.</summary>
+/// 260 seeds): the host's code reaches its last JIT tier only after 100 to 200 seeds, and with one warm-up iteration
+/// the first measured ones took up to twice as long as the last.</summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 10, iterationCount: 10)]
 public class ExploreBenchmarks

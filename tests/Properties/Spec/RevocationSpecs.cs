@@ -8,6 +8,19 @@ public sealed class RevocationSpecs
 {
     private static readonly GroupEvent RevokeAll = new GroupEvent.AssignmentsRevoked(PartitionSelection.All);
 
+    /// <summary>How a revocation of one partition completes in generation 1: its acks committed up to
+    /// <paramref name="next"/>, then the revoked handler, then the completion (brod PR #351's order).</summary>
+    private static GroupEffect[] CommittedThenRevoked(TopicPartition partition, long next)
+    {
+        var revoked = ValueList.Of(partition);
+        return
+        [
+            new GroupEffect.CommitOffsets(1, ValueList.Of(new PartitionOffset(partition, next))),
+            new GroupEffect.InvokeAssignmentsRevoked(revoked),
+            new GroupEffect.CompleteRevocation(revoked),
+        ];
+    }
+
     [Fact]
     public void Revocation_stops_workers_then_commits_their_acks_calls_the_revoked_handler_and_completes()
     {
@@ -56,15 +69,7 @@ public sealed class RevocationSpecs
         Assert.Empty(h.Ack("orders", 1, 1, 6));
         var done = h.Apply(new GroupEvent.WorkerStopped(worker));
 
-        var orders1 = ValueList.Of(Tp("orders", 1));
-        Assert.Equal(
-            new GroupEffect[]
-            {
-                new GroupEffect.CommitOffsets(1, ValueList.Of(new PartitionOffset(Tp("orders", 1), 7))),
-                new GroupEffect.InvokeAssignmentsRevoked(orders1),
-                new GroupEffect.CompleteRevocation(orders1),
-            },
-            done);
+        Assert.Equal(CommittedThenRevoked(Tp("orders", 1), next: 7), done);
     }
 
     [Fact]
@@ -97,15 +102,7 @@ public sealed class RevocationSpecs
         Assert.Empty(h.Ack("orders", 0, 1, 12));
         var done = h.Apply(new GroupEvent.WorkerStopped(worker));
 
-        var orders0 = ValueList.Of(Tp("orders", 0));
-        Assert.Equal(
-            new GroupEffect[]
-            {
-                new GroupEffect.CommitOffsets(1, ValueList.Of(new PartitionOffset(Tp("orders", 0), 13))),
-                new GroupEffect.InvokeAssignmentsRevoked(orders0),
-                new GroupEffect.CompleteRevocation(orders0),
-            },
-            done);
+        Assert.Equal(CommittedThenRevoked(Tp("orders", 0), next: 13), done);
     }
 
     [Fact]
@@ -135,15 +132,7 @@ public sealed class RevocationSpecs
         Assert.Equal(new GroupEffect[] { new GroupEffect.StopWorker(revoked) }, revoking);
         var done = h.Apply(new GroupEvent.WorkerStopped(revoked));
 
-        var orders1 = ValueList.Of(Tp("orders", 1));
-        Assert.Equal(
-            new GroupEffect[]
-            {
-                new GroupEffect.CommitOffsets(1, ValueList.Of(new PartitionOffset(Tp("orders", 1), 7))),
-                new GroupEffect.InvokeAssignmentsRevoked(orders1),
-                new GroupEffect.CompleteRevocation(orders1),
-            },
-            done);
+        Assert.Equal(CommittedThenRevoked(Tp("orders", 1), next: 7), done);
         Assert.Equal(kept, h.WorkerOf("orders", 0));
         Assert.Equal(ManagerPhase.Active, h.State.Phase);
         Assert.Equal(1, h.State.GenerationId);

@@ -150,6 +150,11 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             var ends = await ProduceAsync(cluster, topic, scenario.Partitions, count: scenario.Partitions * scenario.Messages,
                 first: scenario.Partitions * scenario.MessagesBeforeStart);
 
+            // The planted crash strikes before any restart, as in the simulator's script: a worker that ends while its
+            // member is stopping is not a crash, so restarting first would let the crash go unreported.
+            var crashes = scenario.Faults.Count(f => f.Kind == DifferentialFaultKind.HandlerThrows);
+            await WaitUntil(() => Count(diagnostics, DiagnosticKind.WorkerCrashed) >= crashes, "the planted crash to be reported");
+
             // A member restarts gracefully: it stops (committing what it acked and leaving), and comes back.
             foreach (var restart in scenario.Faults.Where(f => f.Kind == DifferentialFaultKind.MemberRestarts))
             {

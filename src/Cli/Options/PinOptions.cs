@@ -7,7 +7,7 @@ namespace Elsa.Sim.Cli.Options;
 
 /// <summary>The options that pin a consumer setting every seed would otherwise draw for itself (swarm testing draws the
 /// configuration per seed: begin_offset, offset_reset_policy, direct_ack, commit interval, prefetch, restart budget and
-/// policy; <c>--protocol</c> pins the rebalance protocol).</summary>
+/// policy, static or dynamic membership; <c>--protocol</c> pins the rebalance protocol).</summary>
 internal sealed class PinOptions
 {
     public Option<string?> BeginOffset { get; } = new("--begin-offset")
@@ -54,7 +54,13 @@ internal sealed class PinOptions
         HelpName = "fail|park",
     };
 
-    public IEnumerable<Option> All => [BeginOffset, ResetPolicy, DirectAck, CommitIntervalMs, PrefetchCount, PrefetchBytes, MaxRestarts, WhenExhausted];
+    public Option<string?> Membership { get; } = new("--membership")
+    {
+        Description = "Pin the members' kind: static (each has a group.instance.id, kept across restarts) or dynamic. Default: drawn per seed.",
+        HelpName = "static|dynamic",
+    };
+
+    public IEnumerable<Option> All => [BeginOffset, ResetPolicy, DirectAck, CommitIntervalMs, PrefetchCount, PrefetchBytes, MaxRestarts, WhenExhausted, Membership];
 
     /// <summary>The pins the command line asks for; every problem is added to <paramref name="problems"/>.</summary>
     public ConfigurationPins Read(ParseResult parse, ICollection<string> problems) => new()
@@ -87,6 +93,13 @@ internal sealed class PinOptions
             { } text when text.Equals("park", StringComparison.OrdinalIgnoreCase) => RestartExhaustedPolicy.ParkPartition,
             { } text => Problem<RestartExhaustedPolicy>(problems, $"--when-exhausted: '{text}' is not fail or park"),
         },
+        StaticMembership = parse.GetValue(Membership) switch
+        {
+            null => null,
+            { } text when text.Equals("static", StringComparison.OrdinalIgnoreCase) => true,
+            { } text when text.Equals("dynamic", StringComparison.OrdinalIgnoreCase) => false,
+            { } text => Problem<bool>(problems, $"--membership: '{text}' is not static or dynamic"),
+        },
     };
 
     /// <summary>One line for the banner: what is pinned, or that everything is drawn.</summary>
@@ -101,6 +114,7 @@ internal sealed class PinOptions
         Add(pinned, "prefetch_bytes", pins.PrefetchBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add(pinned, "max_restarts", pins.MaxRestarts?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add(pinned, "when_exhausted", pins.WhenExhausted is { } w ? (w == RestartExhaustedPolicy.FailGroup ? "fail" : "park") : null);
+        Add(pinned, "membership", pins.StaticMembership is { } m ? (m ? "static" : "dynamic") : null);
         return pinned.Count == 0 ? "config=drawn from each seed" : $"config=drawn from each seed except {string.Join(" ", pinned)}";
     }
 

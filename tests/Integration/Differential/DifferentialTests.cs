@@ -80,6 +80,7 @@ public sealed class DifferentialTests(ITestOutputHelper output)
                 PrefetchBytes = 102_400,
                 MaxRestarts = 3,
                 WhenExhausted = RestartExhaustedPolicy.FailGroup,
+                StaticMembership = false,
             },
         };
         var plan = new FaultPlan(options.Faults, [.. scenario.Faults.Select(f => f.Kind switch

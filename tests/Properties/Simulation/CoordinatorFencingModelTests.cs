@@ -7,8 +7,9 @@ using FsCheck.Fluent;
 namespace Elsa.Sim.Properties.Tests.Simulation;
 
 /// <summary>Model-based test of the simulated coordinator's commit fencing: members join, rejoin, leave and force
-/// rebalances in any order, and every commit is accepted exactly when a simple model says so — from a current member,
-/// tagged with the current generation — and only accepted commits change the committed offsets.</summary>
+/// rebalances in any order, static members (<c>group.instance.id</c>) come back as new clients and replace their
+/// predecessors, and every commit is accepted exactly when a simple model says so — from a current member, tagged with
+/// the current generation — and only accepted commits change the committed offsets.</summary>
 public sealed class CoordinatorFencingModelTests
 {
     [Fact]
@@ -18,12 +19,34 @@ public sealed class CoordinatorFencingModelTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
     }
 
-    /// <summary>The reference model: slots stand for members; a join round completes when every member has joined.</summary>
+    /// <summary>The reference model: slots stand for members (a static member's every incarnation is a slot of its own);
+    /// a join round completes when every member has joined. <see cref="Instances"/> maps a static instance to the slot that
+    /// holds it.</summary>
     internal sealed record Model(
         ImmutableSortedSet<int> Members, ImmutableSortedSet<int> Joined, ImmutableSortedSet<int> Departed, bool Preparing,
-        int Generation, int NextSlot, long NextOffset, ImmutableSortedDictionary<int, long> Committed)
+        int Generation, int NextSlot, long NextOffset, ImmutableSortedDictionary<int, long> Committed,
+        ImmutableSortedDictionary<int, int> Instances)
     {
-        public static Model Empty { get; } = new([], [], [], false, 0, 0, 1, ImmutableSortedDictionary<int, long>.Empty);
+        public static Model Empty { get; } = new([], [], [], false, 0, 0, 1, ImmutableSortedDictionary<int, long>.Empty,
+            ImmutableSortedDictionary<int, int>.Empty);
+
+        /// <summary>A new client of static <paramref name="instance"/> joins: it replaces the instance's current member, if
+        /// any, in place (no rebalance in a stable group; joined during a round), else it joins as a new member.</summary>
+        public Model JoinStatic(int slot, int instance)
+        {
+            if (!Instances.TryGetValue(instance, out var predecessor))
+            {
+                return Join(slot) with { Instances = Instances.SetItem(instance, slot) };
+            }
+
+            var next = this with
+            {
+                Members = Members.Remove(predecessor).Add(slot),
+                Departed = Departed.Add(predecessor),
+                Instances = Instances.SetItem(instance, slot),
+            };
+            return Preparing ? (next with { Joined = Joined.Remove(predecessor).Add(slot) }).CompleteRoundIfReady() : next;
+        }
 
         public Model Join(int slot)
         {
@@ -34,7 +57,11 @@ public sealed class CoordinatorFencingModelTests
 
         public Model Leave(int slot)
         {
-            var next = this with { Members = Members.Remove(slot), Joined = Joined.Remove(slot), Departed = Departed.Add(slot) };
+            var next = this with
+            {
+                Members = Members.Remove(slot), Joined = Joined.Remove(slot), Departed = Departed.Add(slot),
+                Instances = Instances.RemoveRange(Instances.Where(i => i.Value == slot).Select(i => i.Key)),
+            };
             if (next.Preparing)
             {
                 return next.CompleteRoundIfReady();
@@ -72,9 +99,11 @@ public sealed class CoordinatorFencingModelTests
 
         public Coordinator Coordinator => World.Cluster.Coordinator;
 
-        /// <summary>A member's client on the world's cluster; nothing it sends is ever delivered (the clock never runs).</summary>
-        public GroupClient Client(int slot) =>
-            Clients.TryGetValue(slot, out var client) ? client : Clients[slot] = new SimulatedPort(World.Cluster, slot, SimRandom.Stream(1, (ulong)slot), new Lifetime()).Client;
+        /// <summary>A member's client on the world's cluster, static when it has an <paramref name="instance"/>; nothing it
+        /// sends is ever delivered (the clock never runs).</summary>
+        public GroupClient Client(int slot, int? instance = null) =>
+            Clients.TryGetValue(slot, out var client) ? client : Clients[slot] =
+                new SimulatedPort(World.Cluster, slot, SimRandom.Stream(1, (ulong)slot), new Lifetime(), instance is { } i ? $"instance-{i}" : null).Client;
     }
 
     private sealed class FencingMachine() : Machine<Actual, Model>(maxNumberOfCommands: 40)
@@ -87,6 +116,7 @@ public sealed class CoordinatorFencingModelTests
             var operations = new List<Gen<Operation<Actual, Model>>>
             {
                 Gen.Constant<Operation<Actual, Model>>(new JoinNew(model.NextSlot)),
+                Gen.Choose(0, 2).Select(instance => (Operation<Actual, Model>)new JoinStatic(model.NextSlot, instance)),
                 Gen.Constant<Operation<Actual, Model>>(new ForceRebalance()),
             };
             if (!model.Members.IsEmpty)
@@ -133,6 +163,25 @@ public sealed class CoordinatorFencingModelTests
         }
 
         public override string ToString() => $"JoinNew({slot})";
+    }
+
+    private sealed class JoinStatic(int slot, int instance) : Operation<Actual, Model>
+    {
+        public override Model Run(Model model) => model.JoinStatic(slot, instance) with { NextSlot = slot + 1 };
+
+        public override Property Check(Actual actual, Model model)
+        {
+            var client = actual.Client(slot, instance);
+            var (response, id) = actual.Coordinator.Join(client, null, []);
+            actual.Ids[slot] = id!;
+            var predecessors = actual.Clients.Where(c => c.Key != slot && c.Value.InstanceId == client.InstanceId).Select(c => c.Key);
+            var stillMembers = predecessors.Where(p => actual.Coordinator.IsMember(actual.Ids[p])).ToArray();
+            return (response == CoordinatorResponse.Ok).Label($"join of static member {slot} (instance {instance}) was {response}")
+                .And((stillMembers.Length == 0).Label($"earlier clients of instance {instance} are still members: {string.Join(", ", stillMembers)}"))
+                .And(SameGeneration(actual, model));
+        }
+
+        public override string ToString() => $"JoinStatic({slot}, instance {instance})";
     }
 
     private sealed class Rejoin(int slot) : Operation<Actual, Model>

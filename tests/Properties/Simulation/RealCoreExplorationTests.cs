@@ -36,6 +36,20 @@ public sealed class RealCoreExplorationTests(DefaultExplorationFixture explorati
         Assert.True(result.Passed, $"seed {seed}: {result.Verdict}");
     }
 
+    // Static members (group.instance.id), cooperative: a member that shut down for a restart while the last round withheld
+    // partitions from it (to revoke and rejoin) came back as a new client holding none of them; until the coordinator
+    // started the follow-up round itself, those partitions stayed unowned for good (liveness).
+    [Theory]
+    [InlineData(133UL)]
+    [InlineData(521UL)]
+    [InlineData(816UL)]
+    public void Static_member_seeds_that_once_orphaned_withheld_partitions_pass(ulong seed)
+    {
+        var result = Simulator.Run(new SimulationOptions { Pins = new ConfigurationPins { StaticMembership = true } }, seed);
+
+        Assert.True(result.Passed, $"seed {seed}: {result.Verdict}");
+    }
+
     [Fact]
     public void Every_fault_kind_fires_in_the_first_thousand_default_seeds()
     {

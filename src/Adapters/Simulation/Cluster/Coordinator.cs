@@ -3,13 +3,15 @@ using Elsa.Sim.Core;
 namespace Elsa.Sim.Simulation;
 
 /// <summary>The group coordinator: join rounds, generations, member ids, heartbeats and session timeouts, a round
-/// deadline that expels members who do not rejoin, a sticky assignor that serves the eager and the cooperative protocol,
-/// and offset commits fenced by member id and generation. Members reach it through their clients
-/// (<see cref="GroupClient"/>), over the network.</summary>
+/// deadline that expels members who do not rejoin, static members (KIP-345: a restarted client with the same
+/// <c>group.instance.id</c> takes its predecessor's place without a rebalance), a sticky assignor that serves the eager and
+/// the cooperative protocol, and offset commits fenced by member id and generation. Members reach it through their
+/// clients (<see cref="GroupClient"/>), over the network.</summary>
 internal sealed class Coordinator(SimulatedCluster cluster)
 {
     private readonly SortedDictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<TopicPartition, string> _owners = [];
+    private readonly Dictionary<string, string> _instances = new(StringComparer.Ordinal);
     private bool _preparing;
     private long _unavailableUntilMs = -1;
     private int _round;
@@ -43,16 +45,25 @@ internal sealed class Coordinator(SimulatedCluster cluster)
             return (CoordinatorResponse.UnknownMember, null);
         }
 
+        if (memberId is null && client.InstanceId is { } instance && _instances.TryGetValue(instance, out var predecessor))
+        {
+            return (CoordinatorResponse.Ok, Replace(predecessor, client, owned));
+        }
+
         if (!_preparing)
         {
             BeginRebalance();
         }
 
-        memberId ??= $"member-{client.Member}-{++_memberSequence}";
+        memberId ??= NewMemberId(client);
         if (!_members.TryGetValue(memberId, out var member))
         {
             member = new GroupMember(memberId, client);
             _members.Add(memberId, member);
+            if (client.InstanceId is { } staticId)
+            {
+                _instances[staticId] = memberId;
+            }
         }
 
         member.Joined = true;
@@ -161,6 +172,68 @@ internal sealed class Coordinator(SimulatedCluster cluster)
     /// <summary>The member that owns <paramref name="partition"/> in the current generation, if any.</summary>
     public string? OwnerOf(TopicPartition partition) => _owners.GetValueOrDefault(partition);
 
+    /// <summary>A static member's new client joined with its predecessor's <c>group.instance.id</c> (KIP-345): it takes
+    /// the predecessor's place under a new member id, and the predecessor's id is fenced from now on. In a stable group it
+    /// gets the predecessor's partitions back in the current generation, without a rebalance; during a round it counts as
+    /// joined.</summary>
+    private string Replace(string predecessorId, GroupClient client, IReadOnlyList<TopicPartition> owned)
+    {
+        Forget(predecessorId);
+        var id = NewMemberId(client);
+        var member = new GroupMember(id, client) { Joined = true, Claimed = owned };
+        _members.Add(id, member);
+        _instances[client.InstanceId!] = id;
+        var partitions = new List<TopicPartition>();
+        foreach (var (tp, owner) in _owners.ToArray())
+        {
+            if (owner == predecessorId)
+            {
+                _owners[tp] = id;
+                partitions.Add(tp);
+                cluster.Oracle.Cause(tp);
+            }
+        }
+
+        Touch(member);
+        if (!_preparing && _owners.Count < cluster.Partitions.Count)
+        {
+            // The last round withheld partitions from the predecessor (cooperative), which was to revoke them and rejoin so
+            // the next round hands them on; its successor holds none of them and never will, so the coordinator starts
+            // that round itself.
+            BeginRebalance();
+            member.Joined = true;
+        }
+
+        if (_preparing)
+        {
+            TryCompleteRound();
+        }
+        else
+        {
+            // SyncGroup's answer, as in a completed round: the partitions the predecessor held.
+            var generation = Generation;
+            IReadOnlyList<TopicPartition> assigned = [.. partitions.Order()];
+            Clock.After(0, () => client.FromCoordinator(() => client.OnAssigned(id, generation, assigned)));
+        }
+
+        return id;
+    }
+
+    private string NewMemberId(GroupClient client) => $"member-{client.Member}-{++_memberSequence}";
+
+    /// <summary>The member is no longer in the group, nor is its static instance id.</summary>
+    private void Forget(string memberId)
+    {
+        _members.Remove(memberId);
+        foreach (var (instance, id) in _instances.ToArray())
+        {
+            if (id == memberId)
+            {
+                _instances.Remove(instance);
+            }
+        }
+    }
+
     private void Touch(GroupMember member)
     {
         member.LastSeenMs = Clock.NowMs;
@@ -183,7 +256,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
 
     private void Remove(string memberId)
     {
-        _members.Remove(memberId);
+        Forget(memberId);
         foreach (var (tp, owner) in _owners.ToArray())
         {
             if (owner == memberId)
@@ -231,11 +304,12 @@ internal sealed class Coordinator(SimulatedCluster cluster)
         // Members that did not rejoin in time are removed from the group.
         foreach (var late in _members.Values.Where(m => !m.Joined).Select(m => m.Id).ToArray())
         {
-            _members.Remove(late);
+            Forget(late);
         }
 
         TryCompleteRound();
     }
+
 
     private void TryCompleteRound()
     {

@@ -20,10 +20,11 @@ internal sealed class GroupClient
     private bool _rebalancing;
     private bool _left;
 
-    public GroupClient(SimulatedCluster cluster, int member, SimRandom rng, Lifetime owner, SimulatedPort port)
+    public GroupClient(SimulatedCluster cluster, int member, string? instanceId, SimRandom rng, Lifetime owner, SimulatedPort port)
     {
         _cluster = cluster;
         Member = member;
+        InstanceId = instanceId;
         _rng = rng;
         _owner = owner;
         Port = port;
@@ -31,6 +32,9 @@ internal sealed class GroupClient
 
     /// <summary>The member's index in the run (its name in traces and stories).</summary>
     public int Member { get; }
+
+    /// <summary><c>group.instance.id</c>: the static member this client is (KIP-345), or null for a dynamic member.</summary>
+    public string? InstanceId { get; }
 
     /// <summary>The member id the coordinator gave; null before the first join and after the member was fenced.</summary>
     public string? MemberId { get; private set; }
@@ -51,11 +55,12 @@ internal sealed class GroupClient
         ScheduleHeartbeat();
     }
 
-    /// <summary>Leaves the group (the client closes); nothing more is sent.</summary>
+    /// <summary>The client closes; nothing more is sent. A dynamic member leaves the group; a static one does not (as
+    /// librdkafka's close): its partitions wait for its next incarnation, until its session times out.</summary>
     public void Leave()
     {
         _left = true;
-        if (MemberId is { } memberId)
+        if (InstanceId is null && MemberId is { } memberId)
         {
             ToCoordinator(() => { _cluster.Coordinator.Leave(memberId); return 0; }, _ => { });
         }

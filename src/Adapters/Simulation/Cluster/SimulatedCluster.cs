@@ -54,6 +54,10 @@ internal sealed class SimulatedCluster
 
     public long HeartbeatIntervalMs { get; }
 
+    /// <summary>Whether every member is static: its client has a <c>group.instance.id</c> (one per member index, kept
+    /// across its incarnations).</summary>
+    public bool StaticMembership { get; init; }
+
     /// <summary>What a driver sees of the clients besides the oracle's checks (a systematic test's cues and races).</summary>
     public IWorldObserver Observer { get; init; } = NoObserver.Instance;
 

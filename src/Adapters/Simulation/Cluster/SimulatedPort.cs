@@ -34,11 +34,11 @@ internal sealed class SimulatedPort : IConsumerPort
     // The thread running a revoke or lost callback, so a pause or resume from elsewhere is seen to race it.
     private int? _revokingThread;
 
-    public SimulatedPort(SimulatedCluster cluster, int member, SimRandom rng, Lifetime lifetime)
+    public SimulatedPort(SimulatedCluster cluster, int member, SimRandom rng, Lifetime lifetime, string? instanceId = null)
     {
         _cluster = cluster;
         Member = member;
-        Client = new GroupClient(cluster, member, rng, lifetime, this);
+        Client = new GroupClient(cluster, member, instanceId, rng, lifetime, this);
     }
 
     /// <summary>The member's index in the run.</summary>

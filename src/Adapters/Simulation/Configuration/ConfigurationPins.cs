@@ -33,6 +33,9 @@ public sealed record ConfigurationPins
     /// <summary>What happens when the restart budget is spent.</summary>
     public RestartExhaustedPolicy? WhenExhausted { get; init; }
 
+    /// <summary>Static membership (<c>group.instance.id</c>, KIP-345) for every member.</summary>
+    public bool? StaticMembership { get; init; }
+
     /// <summary>Every problem with the pinned values; empty when valid.</summary>
     public IEnumerable<string> Problems()
     {

@@ -17,9 +17,11 @@ namespace Elsa.Sim.Simulation;
 /// <param name="PrefetchCount"><c>prefetch_count</c>.</param>
 /// <param name="PrefetchBytes"><c>prefetch_bytes</c>.</param>
 /// <param name="Restart">The restart backoff, budget and policy.</param>
+/// <param name="StaticMembership">Whether the members are static (<c>group.instance.id</c>).</param>
 public sealed record Scenario(
     RebalanceProtocol Protocol, bool DirectAck, long CommitIntervalMs, IReadOnlyList<int> MessagesPerSecond,
-    StartPosition BeginOffset, OffsetResetPolicy OffsetResetPolicy, int PrefetchCount, int PrefetchBytes, RestartConfig Restart)
+    StartPosition BeginOffset, OffsetResetPolicy OffsetResetPolicy, int PrefetchCount, int PrefetchBytes, RestartConfig Restart,
+    bool StaticMembership)
 {
     internal static Scenario Draw(ulong seed, SimulationOptions options)
     {
@@ -51,7 +53,8 @@ public sealed record Scenario(
             WithinMs = Pick(rng, 1_000L, 5_000L, 5_000L, 30_000L),
             WhenExhausted = Pinned(pins.WhenExhausted, rng.Chance(0.5) ? RestartExhaustedPolicy.FailGroup : RestartExhaustedPolicy.ParkPartition),
         };
-        return new Scenario(protocol, directAck, commitIntervalMs, rates, beginOffset, resetPolicy, prefetchCount, prefetchBytes, restart);
+        var staticMembership = Pinned(pins.StaticMembership, rng.Chance(0.25));
+        return new Scenario(protocol, directAck, commitIntervalMs, rates, beginOffset, resetPolicy, prefetchCount, prefetchBytes, restart, staticMembership);
     }
 
     /// <summary>The consumer options every member of the run gets (the handler and its arguments are the member's).</summary>
@@ -76,6 +79,7 @@ public sealed record Scenario(
     public IReadOnlyList<string> Settings() =>
     [
         $"protocol={Protocol.ToString().ToLowerInvariant()}",
+        $"membership={(StaticMembership ? "static" : "dynamic")}",
         $"begin_offset={(BeginOffset.Kind == StartPositionKind.Offset ? "offset" : BeginOffset.ToString())}",
         $"offset_reset_policy={(OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? "earliest" : "latest")}",
         $"direct_ack={(DirectAck ? "on" : "off")}",
@@ -92,7 +96,7 @@ public sealed record Scenario(
     public string Describe(SimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return $"{options.Members} members, {options.Topics} topics x {options.PartitionsPerTopic} partitions, {Protocol.ToString().ToLowerInvariant()} protocol, " +
+        return $"{options.Members} {(StaticMembership ? "static" : "dynamic")} members, {options.Topics} topics x {options.PartitionsPerTopic} partitions, {Protocol.ToString().ToLowerInvariant()} protocol, " +
             $"begin_offset {BeginOffset}, offset_reset_policy {(OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? "earliest" : "latest")}, " +
             $"direct_ack {(DirectAck ? "on" : "off")}, commits every {CommitIntervalMs} ms, prefetch {PrefetchCount} messages / {PrefetchBytes} B, " +
             $"restarts {Restart.MaxRestarts} in {Restart.WithinMs} ms (backoff {Restart.BackoffMs} ms) then {(Restart.WhenExhausted == RestartExhaustedPolicy.FailGroup ? "fail the group" : "park the partition")}, " +

@@ -106,7 +106,7 @@ internal sealed class MemberProcess
         _lifetime = lifetime;
         _down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var scheduler = _schedulers(lifetime);
-        var port = new SimulatedPort(_cluster, Index, _rng, lifetime);
+        var port = new SimulatedPort(_cluster, Index, _rng, lifetime, _cluster.StaticMembership ? $"instance-{Index}" : null);
         var options = _options(this);
         options.HandlerInitArgs = new HandlerSite(Index, _cluster, _rng, Profile, Faults, _user, options.Config, lifetime, Ack);
         var hostPort = _portWrapper?.Invoke(port) ?? port;

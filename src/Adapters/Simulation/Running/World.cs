@@ -39,7 +39,10 @@ internal sealed class World : IDisposable
         Stats.CountSettings(Scenario.Settings());
         Oracle = new Oracle(_clock, options.Members, Scenario.BeginOffset, Scenario.OffsetResetPolicy, Stats, trace, Violate);
         Cluster = new SimulatedCluster(_clock, Oracle, Partitions, Scenario.Protocol, options.SessionTimeoutMs, options.HeartbeatIntervalMs,
-            options.UserHandler, FaultFired);
+            options.UserHandler, FaultFired)
+        {
+            StaticMembership = Scenario.StaticMembership,
+        };
         _members = [.. Enumerable.Range(0, options.Members).Select(i =>
             new MemberProcess(Cluster, i, seed, ConsumerOptions, options.MachineFactory, options.UserHandler,
                 lifetime => new SimScheduler(_clock, lifetime, e => _escaped ??= e), _meters, options.PortWrapper))];

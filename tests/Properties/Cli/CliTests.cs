@@ -195,6 +195,33 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Every_bad_pin_is_named_at_once()
+    {
+        var run = Run("explore", "--seeds", "1", "--begin-offset", "soon", "--reset-policy", "never", "--direct-ack", "maybe",
+            "--when-exhausted", "retry", "--membership", "sometimes");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("--begin-offset: 'soon' is not earliest, latest or an offset of 0 or more", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--reset-policy: 'never' is not earliest or latest", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--direct-ack: 'maybe' is not on or off", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--when-exhausted: 'retry' is not fail or park", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--membership: 'sometimes' is not static or dynamic", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("static")]
+    [InlineData("dynamic")]
+    public void A_pinned_membership_is_what_every_seed_runs(string membership)
+    {
+        var run = Run("explore", "--seeds", "4", "--membership", membership);
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains($"membership={membership}", run.Output, StringComparison.Ordinal);
+        Assert.Matches($@"drawn membership={membership}\s+│\s+4 seeds", run.Output);
+        Assert.DoesNotContain($"drawn membership={(membership == "static" ? "dynamic" : "static")}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seeds_takes_an_inclusive_range_and_runs_exactly_those_seeds()
     {
         var run = Run("explore", "--seeds", "3..5");

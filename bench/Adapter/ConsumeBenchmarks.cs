@@ -2,11 +2,11 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Confluent.Kafka;
+using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
-using ElsaConsumerConfig = Elsa.Sim.Core.ConsumerConfig;
 
 namespace Elsa.Sim.Benchmarks.Adapter;
 

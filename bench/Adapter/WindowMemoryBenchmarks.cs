@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
-using ElsaConsumerConfig = Elsa.Sim.Core.ConsumerConfig;
 
 namespace Elsa.Sim.Benchmarks.Adapter;
 

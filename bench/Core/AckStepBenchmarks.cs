@@ -12,9 +12,9 @@ public class AckStepBenchmarks
 {
     private const long Delivered = 1_000_000;
     private readonly GroupMachine _machine = new(GroupStates.Config);
-    private readonly Dictionary<TopicPartition, long> _acked = [];
+    private readonly Dictionary<TopicPartitionId, long> _acked = [];
     private GroupState _state = GroupState.Initial;
-    private TopicPartition _partition;
+    private TopicPartitionId _partition;
     private long _offset;
 
     [Params(16, 256, 4_096)]

@@ -11,7 +11,7 @@ public class CrashRestartBenchmarks
 {
     private const int Partitions = 256;
     private readonly GroupMachine _machine = new(GroupStates.Config);
-    private readonly Dictionary<TopicPartition, long> _offsets = [];
+    private readonly Dictionary<TopicPartitionId, long> _offsets = [];
     private GroupState _running = GroupState.Initial;
     private WorkerId _worker;
 

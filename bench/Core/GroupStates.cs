@@ -12,10 +12,10 @@ internal static class GroupStates
     {
         Group = "bench",
         Topics = ValueList.Of(Topic),
-        Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest },
+        Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest },
     };
 
-    public static TopicPartition Partition(int index) => new(Topic, index);
+    public static TopicPartitionId Partition(int index) => new(Topic, index);
 
     /// <summary>A member running <paramref name="partitions"/> partitions in generation 1, each delivered offsets
     /// 0..<paramref name="delivered"/>.</summary>

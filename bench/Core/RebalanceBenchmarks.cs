@@ -11,7 +11,7 @@ namespace Elsa.Sim.Benchmarks.Core;
 public class RebalanceBenchmarks
 {
     private readonly GroupMachine _machine = new(GroupStates.Config);
-    private readonly Dictionary<TopicPartition, long> _offsets = [];
+    private readonly Dictionary<TopicPartitionId, long> _offsets = [];
     private GroupState _running = GroupState.Initial;
 
     [Params(256, 4_096)]

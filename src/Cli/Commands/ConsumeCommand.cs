@@ -95,7 +95,7 @@ internal static class ConsumeCommand
                 Topics = [.. topicNames.Distinct()],
                 Handler = typeof(LoggingHandler),
                 HandlerInitArgs = io.Console,
-                Config = new ConsumerConfig { BeginOffset = parse.GetValue(fromBeginning) ? StartPosition.Earliest : StartPosition.Latest },
+                Config = new ElsaConsumerConfig { BeginOffset = parse.GetValue(fromBeginning) ? StartPosition.Earliest : StartPosition.Latest },
             };
             using var loggers = LoggerFactory.Create(logging => logging
                 .AddProvider(new ErrorStreamLoggerProvider(io.Error))

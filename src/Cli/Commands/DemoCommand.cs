@@ -8,8 +8,6 @@ using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using Spectre.Console;
-using ElsaConfig = Elsa.Sim.Core.ConsumerConfig;
-using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 
 namespace Elsa.Sim.Cli.Commands;
 
@@ -171,7 +169,7 @@ internal static class DemoCommand
             HandlerInitArgs = recorder,
             BootstrapServers = cluster.BootstrapServers,
             CommitIntervalMs = 200,
-            Config = new ElsaConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
+            Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
             // The mock coordinator waits session.timeout.ms - 1 s for members to rejoin a rebalance: keep it short.
             SessionTimeoutMs = 6_000,
             RebalanceTimeoutMs = 20_000,
@@ -194,7 +192,7 @@ internal static class DemoCommand
     private static Dictionary<int, long> Produce(IProducer<Null, string> producer, int partitions, int first, int count)
     {
         var delivered = Task.WhenAll(Enumerable.Range(first, count).Select(i => producer.ProduceAsync(
-            new KafkaTopicPartition(Topic, i % partitions), new Message<Null, string> { Value = $"message {i}" }))).GetAwaiter().GetResult();
+            new TopicPartition(Topic, i % partitions), new Message<Null, string> { Value = $"message {i}" }))).GetAwaiter().GetResult();
         return delivered.GroupBy(d => d.Partition.Value).ToDictionary(g => g.Key, g => g.Max(d => d.Offset.Value) + 1);
     }
 
@@ -203,13 +201,13 @@ internal static class DemoCommand
 
     private static Dictionary<int, long> ReadCommitted(MockKafkaCluster cluster, int partitions)
     {
-        using var reader = new ConsumerBuilder<Ignore, Ignore>(new Confluent.Kafka.ConsumerConfig
+        using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
         {
             BootstrapServers = cluster.BootstrapServers,
             GroupId = Group,
             EnableAutoCommit = false,
         }).Build();
-        return reader.Committed(Enumerable.Range(0, partitions).Select(p => new KafkaTopicPartition(Topic, p)), TimeSpan.FromSeconds(10))
+        return reader.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(Topic, p)), TimeSpan.FromSeconds(10))
             .ToDictionary(c => c.Partition.Value, c => Math.Max(0, c.Offset.Value));
     }
 

@@ -38,7 +38,7 @@ public sealed record GroupConfig
     public long CommitRetryBackoffMs { get; init; } = 100;
 
     /// <summary><c>config</c>: the consumer options.</summary>
-    public ConsumerConfig Config { get; init; } = new();
+    public ElsaConsumerConfig Config { get; init; } = new();
 
     /// <summary>How crashed workers are restarted.</summary>
     public RestartConfig Restart { get; init; } = new();

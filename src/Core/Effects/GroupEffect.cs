@@ -11,15 +11,15 @@ public abstract record GroupEffect
     /// <summary>Call the user's assignment-received callback for one partition, then report
     /// <see cref="GroupEvent.AssignmentHandlerReturned"/>. The machine asks for one at a time, in partition order, and
     /// stops at the first error, as Elsa does.</summary>
-    public sealed record InvokeAssignmentReceived(TopicPartition Partition, int GenerationId) : GroupEffect;
+    public sealed record InvokeAssignmentReceived(TopicPartitionId Partition, int GenerationId) : GroupEffect;
 
     /// <summary>Call the user's assignments-revoked callback. Issued after the revoked partitions' workers stopped and
     /// their acks were committed.</summary>
-    public sealed record InvokeAssignmentsRevoked(ValueList<TopicPartition> Partitions) : GroupEffect;
+    public sealed record InvokeAssignmentsRevoked(ValueList<TopicPartitionId> Partitions) : GroupEffect;
 
     /// <summary>Start a worker for a partition at a position. Report <see cref="GroupEvent.MessagesDelivered"/> as it
     /// receives messages, and <see cref="GroupEvent.WorkerExited"/> if it ends on its own.</summary>
-    public sealed record StartWorker(WorkerId Worker, TopicPartition Partition, int GenerationId, StartPosition Position) : GroupEffect;
+    public sealed record StartWorker(WorkerId Worker, TopicPartitionId Partition, int GenerationId, StartPosition Position) : GroupEffect;
 
     /// <summary>Stop a worker, then report <see cref="GroupEvent.WorkerStopped"/>.</summary>
     public sealed record StopWorker(WorkerId Worker) : GroupEffect;
@@ -29,7 +29,7 @@ public abstract record GroupEffect
     public sealed record CommitOffsets(int GenerationId, ValueList<PartitionOffset> Offsets) : GroupEffect;
 
     /// <summary>The revocation of these partitions is finished: the host may let the rebalance go on.</summary>
-    public sealed record CompleteRevocation(ValueList<TopicPartition> Partitions) : GroupEffect;
+    public sealed record CompleteRevocation(ValueList<TopicPartitionId> Partitions) : GroupEffect;
 
     /// <summary>Shutdown is finished: every worker stopped and the last commit was issued.</summary>
     public sealed record CompleteShutdown : GroupEffect;
@@ -41,7 +41,7 @@ public abstract record GroupEffect
     public sealed record Diagnostic(DiagnosticKind Kind, string Detail) : GroupEffect
     {
         /// <summary>The partitions concerned, in the order the event named them; empty when none is.</summary>
-        public ValueList<TopicPartition> Partitions { get; init; } = ValueList<TopicPartition>.Empty;
+        public ValueList<TopicPartitionId> Partitions { get; init; } = ValueList<TopicPartitionId>.Empty;
 
         /// <summary>The generation the event was tagged with, when it carried one.</summary>
         public int? GenerationId { get; init; }

@@ -22,7 +22,7 @@ public abstract record GroupEvent
     }
 
     /// <summary>The user's assignment-received callback returned for a partition.</summary>
-    public sealed record AssignmentHandlerReturned(TopicPartition Partition, int GenerationId, CallbackOutcome Outcome) : GroupEvent;
+    public sealed record AssignmentHandlerReturned(TopicPartitionId Partition, int GenerationId, CallbackOutcome Outcome) : GroupEvent;
 
     /// <summary>The coordinator took partitions away in an orderly rebalance: acks may still be committed.</summary>
     public sealed record AssignmentsRevoked(PartitionSelection Partitions) : GroupEvent;
@@ -77,28 +77,28 @@ public abstract record GroupEvent
 
 /// <summary>A partition the coordinator assigned, with the offset committed for it (Kafka's convention: the next offset
 /// to read), or null when nothing is committed.</summary>
-public readonly record struct Assignment(TopicPartition Partition, long? CommittedOffset);
+public readonly record struct Assignment(TopicPartitionId Partition, long? CommittedOffset);
 
 /// <summary>Which partitions a revocation or loss concerns.</summary>
 public readonly record struct PartitionSelection
 {
-    private PartitionSelection(bool all, ValueList<TopicPartition> partitions)
+    private PartitionSelection(bool all, ValueList<TopicPartitionId> partitions)
     {
         IsAll = all;
         Partitions = partitions;
     }
 
     /// <summary>Every partition the member owns (the eager protocol).</summary>
-    public static PartitionSelection All { get; } = new(true, ValueList<TopicPartition>.Empty);
+    public static PartitionSelection All { get; } = new(true, ValueList<TopicPartitionId>.Empty);
 
     /// <summary>True when the selection means every owned partition.</summary>
     public bool IsAll { get; }
 
     /// <summary>The partitions named, when <see cref="IsAll"/> is false.</summary>
-    public ValueList<TopicPartition> Partitions { get; }
+    public ValueList<TopicPartitionId> Partitions { get; }
 
     /// <summary>Only the given partitions (the cooperative protocol).</summary>
-    public static PartitionSelection Only(ValueList<TopicPartition> partitions) => new(false, partitions);
+    public static PartitionSelection Only(ValueList<TopicPartitionId> partitions) => new(false, partitions);
 
     /// <inheritdoc />
     public override string ToString() => IsAll ? "all" : Partitions.ToString();

@@ -19,7 +19,7 @@ public interface IMessageHandler
 /// <param name="Partition">The partition this handler serves.</param>
 /// <param name="GenerationId">The generation the worker was started in; pass it back when acking later.</param>
 /// <param name="InitArgs">Elsa's <c>handler_init_args</c>.</param>
-public sealed record HandlerContext(string Group, TopicPartition Partition, int GenerationId, object? InitArgs);
+public sealed record HandlerContext(string Group, TopicPartitionId Partition, int GenerationId, object? InitArgs);
 
 /// <summary>One message as a handler sees it (Elsa's <c>Elsa.Message</c>).</summary>
 /// <param name="Topic">The topic.</param>

@@ -143,7 +143,7 @@ public static class GroupInvariants
         }
     }
 
-    private static void CheckIndexed(GroupState state, TopicPartition tp, WorkerId? worker)
+    private static void CheckIndexed(GroupState state, TopicPartitionId tp, WorkerId? worker)
     {
         if (worker is { } w && !(state.Workers.TryGetValue(w, out var indexed) && indexed == tp))
         {
@@ -158,7 +158,7 @@ public static class GroupInvariants
             return;
         }
 
-        var started = new HashSet<TopicPartition>();
+        var started = new HashSet<TopicPartitionId>();
         foreach (var effect in effects)
         {
             switch (effect)
@@ -175,7 +175,7 @@ public static class GroupInvariants
         }
     }
 
-    private static void CheckStart(GroupState before, GroupState after, GroupEffect.StartWorker start, HashSet<TopicPartition> started)
+    private static void CheckStart(GroupState before, GroupState after, GroupEffect.StartWorker start, HashSet<TopicPartitionId> started)
     {
         var tp = start.Partition;
         if (!started.Add(tp))

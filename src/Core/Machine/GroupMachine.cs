@@ -120,7 +120,7 @@ public sealed class GroupMachine : IGroupMachine
             // Only a partition assigned again before its callback was called can be queued already; looked up in a set,
             // so an assignment of n partitions costs n, not n² (the queue's Remove is a linear search).
             var queued = _s.CallbackQueue.IsEmpty ? null : _s.CallbackQueue.ToHashSet();
-            var seen = new HashSet<TopicPartition>();
+            var seen = new HashSet<TopicPartitionId>();
             foreach (var assignment in e.Assignments.OrderBy(a => a.Partition))
             {
                 var tp = assignment.Partition;
@@ -245,7 +245,7 @@ public sealed class GroupMachine : IGroupMachine
 
         /// <summary>Starts <paramref name="tp"/>'s worker if it is ready: after a change to that partition alone, nothing
         /// else can have become ready (the ready-partitions-started invariant).</summary>
-        private void StartIfReady(TopicPartition tp)
+        private void StartIfReady(TopicPartitionId tp)
         {
             if (_s.StartsWorkers && _s.Partitions.TryGetValue(tp, out var p) && p.ReadyToStart(_s.NowMs))
             {
@@ -263,7 +263,7 @@ public sealed class GroupMachine : IGroupMachine
         }
 
         /// <summary>Asks the partition's live worker (if any) to stop; returns the worker the partition now waits for.</summary>
-        private WorkerId? StopLiveWorker(TopicPartition tp)
+        private WorkerId? StopLiveWorker(TopicPartitionId tp)
         {
             if (!_s.Partitions.TryGetValue(tp, out var p))
             {
@@ -462,17 +462,17 @@ public sealed class GroupMachine : IGroupMachine
         {
             if (_s.Phase is not (ManagerPhase.Active or ManagerPhase.ShuttingDown))
             {
-                Diagnose(DiagnosticKind.StaleAck, $"ack of {e.Topic}/{e.Partition}@{e.Offset} (generation {e.GenerationId}) ignored: manager is {_s.Phase}", new TopicPartition(e.Topic, e.Partition), e.GenerationId, offset: e.Offset);
+                Diagnose(DiagnosticKind.StaleAck, $"ack of {e.Topic}/{e.Partition}@{e.Offset} (generation {e.GenerationId}) ignored: manager is {_s.Phase}", new TopicPartitionId(e.Topic, e.Partition), e.GenerationId, offset: e.Offset);
                 return;
             }
 
             if (e.Offset is < 0 or > MaxOffset)
             {
-                Diagnose(DiagnosticKind.InvalidAck, $"ack of {e.Topic}/{e.Partition} with offset {e.Offset} ignored: offsets are 0 or more", new TopicPartition(e.Topic, e.Partition), e.GenerationId, offset: e.Offset);
+                Diagnose(DiagnosticKind.InvalidAck, $"ack of {e.Topic}/{e.Partition} with offset {e.Offset} ignored: offsets are 0 or more", new TopicPartitionId(e.Topic, e.Partition), e.GenerationId, offset: e.Offset);
                 return;
             }
 
-            var tp = new TopicPartition(e.Topic, e.Partition);
+            var tp = new TopicPartitionId(e.Topic, e.Partition);
             if (!_s.Partitions.TryGetValue(tp, out var p))
             {
                 Diagnose(DiagnosticKind.InvalidAck, $"ack of {tp}@{e.Offset} ignored: {tp} is not assigned to this member", tp, e.GenerationId, offset: e.Offset);
@@ -526,8 +526,8 @@ public sealed class GroupMachine : IGroupMachine
                 outcome = CommitOutcome.RetriableError;
             }
 
-            var stale = new List<TopicPartition>();
-            var changed = new List<TopicPartition>();
+            var stale = new List<TopicPartitionId>();
+            var changed = new List<TopicPartitionId>();
             foreach (var (tp, offset) in e.Offsets)
             {
                 // Sent by this member, but the partition left (or was assigned afresh) since.
@@ -677,7 +677,7 @@ public sealed class GroupMachine : IGroupMachine
                 _s = _s with { CallbackQueue = _s.CallbackQueue.Items.RemoveAll(revoked.Contains) };
             }
 
-            var pending = _s.PendingRevocation ?? ValueList<TopicPartition>.Empty;
+            var pending = _s.PendingRevocation ?? ValueList<TopicPartitionId>.Empty;
             var alreadyPending = pending.ToHashSet();
             _s = _s with { PendingRevocation = pending.Items.AddRange(named.Where(tp => !alreadyPending.Contains(tp))) };
             TryCompleteRevocation();
@@ -721,7 +721,7 @@ public sealed class GroupMachine : IGroupMachine
         private void FailManager(string reason)
         {
             StopAllWorkers();
-            _s = _s with { Phase = ManagerPhase.Failed, FailureReason = reason, CallbackQueue = ValueQueue<TopicPartition>.Empty };
+            _s = _s with { Phase = ManagerPhase.Failed, FailureReason = reason, CallbackQueue = ValueQueue<TopicPartitionId>.Empty };
             Emit(new GroupEffect.Fail(reason));
             TryCompleteRevocation();
         }
@@ -735,7 +735,7 @@ public sealed class GroupMachine : IGroupMachine
             }
 
             StopAllWorkers();
-            _s = _s with { Phase = ManagerPhase.ShuttingDown, CallbackQueue = ValueQueue<TopicPartition>.Empty };
+            _s = _s with { Phase = ManagerPhase.ShuttingDown, CallbackQueue = ValueQueue<TopicPartitionId>.Empty };
             TryCompleteShutdown();
         }
 
@@ -775,11 +775,11 @@ public sealed class GroupMachine : IGroupMachine
 
         private void Emit(GroupEffect effect) => (_effects ??= []).Add(effect);
 
-        private void Diagnose(DiagnosticKind kind, string detail, TopicPartition? partition = null, int? generation = null, WorkerId? worker = null,
-            long? offset = null, long? skipped = null, IEnumerable<TopicPartition>? partitions = null) =>
+        private void Diagnose(DiagnosticKind kind, string detail, TopicPartitionId? partition = null, int? generation = null, WorkerId? worker = null,
+            long? offset = null, long? skipped = null, IEnumerable<TopicPartitionId>? partitions = null) =>
             Emit(new GroupEffect.Diagnostic(kind, detail)
             {
-                Partitions = partition is { } one ? ValueList.Of(one) : partitions is null ? ValueList<TopicPartition>.Empty : partitions.ToValueList(),
+                Partitions = partition is { } one ? ValueList.Of(one) : partitions is null ? ValueList<TopicPartitionId>.Empty : partitions.ToValueList(),
                 GenerationId = generation,
                 Worker = worker,
                 Offset = offset,

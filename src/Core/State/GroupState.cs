@@ -29,19 +29,19 @@ public sealed record GroupState
     public long NextWorkerId { get; init; } = 1;
 
     /// <summary>The owned partitions.</summary>
-    public ValueMap<TopicPartition, PartitionState> Partitions { get; init; } = ValueMap<TopicPartition, PartitionState>.Empty;
+    public ValueMap<TopicPartitionId, PartitionState> Partitions { get; init; } = ValueMap<TopicPartitionId, PartitionState>.Empty;
 
     /// <summary>Every worker not yet confirmed stopped (live or stopping), and its partition.</summary>
-    public ValueMap<WorkerId, TopicPartition> Workers { get; init; } = ValueMap<WorkerId, TopicPartition>.Empty;
+    public ValueMap<WorkerId, TopicPartitionId> Workers { get; init; } = ValueMap<WorkerId, TopicPartitionId>.Empty;
 
     /// <summary>Partitions whose assignment callback has not been called yet, in call order.</summary>
-    public ValueQueue<TopicPartition> CallbackQueue { get; init; } = ValueQueue<TopicPartition>.Empty;
+    public ValueQueue<TopicPartitionId> CallbackQueue { get; init; } = ValueQueue<TopicPartitionId>.Empty;
 
     /// <summary>The assignment callback under way, if any: its partition and generation.</summary>
-    public (TopicPartition Partition, int GenerationId)? CallbackInFlight { get; init; }
+    public (TopicPartitionId Partition, int GenerationId)? CallbackInFlight { get; init; }
 
     /// <summary>Partitions named by revocations or losses not yet completed, in the order named.</summary>
-    public ValueList<TopicPartition>? PendingRevocation { get; init; }
+    public ValueList<TopicPartitionId>? PendingRevocation { get; init; }
 
     /// <summary>How many partitions of the pending revocation still wait for their worker to confirm it stopped; the
     /// revocation can complete at zero. A count, so that each confirmed stop is not a scan of every partition (which made

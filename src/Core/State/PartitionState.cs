@@ -6,7 +6,7 @@ namespace Elsa.Sim.Core;
 public sealed record PartitionState
 {
     /// <summary>The partition.</summary>
-    public required TopicPartition Partition { get; init; }
+    public required TopicPartitionId Partition { get; init; }
 
     /// <summary>The generation since which this member has owned the partition without a break; acks tagged with a
     /// generation from here to the current one are this ownership's, older ones are stale.</summary>

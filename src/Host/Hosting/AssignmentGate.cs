@@ -8,18 +8,18 @@ namespace Elsa.Sim.Hosting;
 /// partition, whether a worker starts: the callback then resolves each worker's start position and returns the offsets
 /// to the client, which is how <c>begin_offset</c> and the committed offsets take effect, and how workers exist before the
 /// first message arrives.</summary>
-internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
+internal sealed class AssignmentGate(IReadOnlyList<TopicPartitionId> partitions)
 {
-    private readonly Dictionary<TopicPartition, PartitionWorker?> _decided = [];
-    private readonly TaskCompletionSource<IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker)>> _done =
+    private readonly Dictionary<TopicPartitionId, PartitionWorker?> _decided = [];
+    private readonly TaskCompletionSource<IReadOnlyList<(TopicPartitionId Partition, PartitionWorker? Worker)>> _done =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // A set beside the list: the machine starts the assignment's workers one by one, and each start asks Awaits.
-    private readonly HashSet<TopicPartition> _assigned = [.. partitions];
+    private readonly HashSet<TopicPartitionId> _assigned = [.. partitions];
 
-    public IReadOnlyList<TopicPartition> Partitions { get; } = partitions;
+    public IReadOnlyList<TopicPartitionId> Partitions { get; } = partitions;
 
-    public bool Awaits(TopicPartition partition) => _assigned.Contains(partition) && !_decided.ContainsKey(partition);
+    public bool Awaits(TopicPartitionId partition) => _assigned.Contains(partition) && !_decided.ContainsKey(partition);
 
     /// <summary>The machine started a worker for an awaited partition (loop thread).</summary>
     public void RecordStart(PartitionWorker worker) => _decided[worker.Partition] = worker;
@@ -53,7 +53,7 @@ internal sealed class AssignmentGate(IReadOnlyList<TopicPartition> partitions)
 
     /// <summary>Completes when the gate opens: each partition with the worker that starts it, or null.</summary>
     /// <exception cref="TimeoutException">When the group manager did not decide within <paramref name="timeout"/>.</exception>
-    public async Task<IReadOnlyList<(TopicPartition Partition, PartitionWorker? Worker)>> WaitAsync(TimeSpan timeout, TimeProvider time)
+    public async Task<IReadOnlyList<(TopicPartitionId Partition, PartitionWorker? Worker)>> WaitAsync(TimeSpan timeout, TimeProvider time)
     {
         if (!await Delays.Within(_done.Task, timeout, time))
         {

@@ -54,7 +54,7 @@ internal sealed class ConsumeLoop(
     /// most 100 ms); the loop then closes the client, leaving the group.</summary>
     public void RequestStop() => _stopRequested = true;
 
-    public async ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartition> partitions)
+    public async ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartitionId> partitions)
     {
         // Even an empty assignment starts a local generation: under the cooperative protocol librdkafka reports every
         // completed rebalance this way, and a commit fenced during the rebalance may go out again only in a new generation.
@@ -80,9 +80,9 @@ internal sealed class ConsumeLoop(
         return starts;
     }
 
-    public ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartition> partitions) => RevokeAsync(partitions, lost: false);
+    public ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartitionId> partitions) => RevokeAsync(partitions, lost: false);
 
-    public ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartition> partitions) => RevokeAsync(partitions, lost: true);
+    public ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartitionId> partitions) => RevokeAsync(partitions, lost: true);
 
     /// <summary>Resolves where a just-assigned partition's worker starts, hands it the offset, and routes the partition
     /// to it; null (the client's choice, and no route) when the offset could not be read: the worker then ends as a crash
@@ -161,7 +161,7 @@ internal sealed class ConsumeLoop(
         }
     }
 
-    private async ValueTask RevokeAsync(IReadOnlyList<TopicPartition> partitions, bool lost)
+    private async ValueTask RevokeAsync(IReadOnlyList<TopicPartitionId> partitions, bool lost)
     {
         if (partitions.Count == 0)
         {
@@ -190,7 +190,7 @@ internal sealed class ConsumeLoop(
         router.Release(partitions);
     }
 
-    private async ValueTask<IReadOnlyList<long?>> ReadCommittedAsync(IReadOnlyList<TopicPartition> partitions)
+    private async ValueTask<IReadOnlyList<long?>> ReadCommittedAsync(IReadOnlyList<TopicPartitionId> partitions)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -382,7 +382,7 @@ public sealed class ElsaConsumer : IAsyncDisposable
         }
     }
 
-    private IEnumerable<(TopicPartition Partition, long Lag)> Lag()
+    private IEnumerable<(TopicPartitionId Partition, long Lag)> Lag()
     {
         if (_stopped || _runtime is not { } runtime)
         {

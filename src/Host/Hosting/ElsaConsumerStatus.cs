@@ -9,7 +9,7 @@ namespace Elsa.Sim.Hosting;
 /// out under <see cref="RestartExhaustedPolicy.ParkPartition"/>.</param>
 /// <param name="RestartBudgetSpent">Partitions still running that used every restart <see cref="RestartConfig.MaxRestarts"/>
 /// allows within <see cref="RestartConfig.WithinMs"/>: one more crash in the window parks them or fails the group.</param>
-public sealed record ElsaConsumerStatus(string? FailureReason, IReadOnlyList<TopicPartition> ParkedPartitions, IReadOnlyList<TopicPartition> RestartBudgetSpent)
+public sealed record ElsaConsumerStatus(string? FailureReason, IReadOnlyList<TopicPartitionId> ParkedPartitions, IReadOnlyList<TopicPartitionId> RestartBudgetSpent)
 {
     /// <summary>The status of a consumer whose group manager is in <paramref name="state"/>; restarts count within the
     /// window that ends at the manager's clock, as the manager counts them.</summary>

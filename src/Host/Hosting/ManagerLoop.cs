@@ -214,7 +214,7 @@ internal sealed class ManagerLoop : IDisposable
         switch (@event)
         {
             case GroupEvent.Acked acked:
-                ReleaseWindow(new TopicPartition(acked.Topic, acked.Partition));
+                ReleaseWindow(new TopicPartitionId(acked.Topic, acked.Partition));
                 break;
             case GroupEvent.MessagesDelivered { Worker: var delivering } when _state.Workers.TryGetValue(delivering, out var partition):
                 ReleaseWindow(partition);
@@ -293,7 +293,7 @@ internal sealed class ManagerLoop : IDisposable
     /// its handler's partial acks below that ack were refused as not ahead, and the full window never resumed). This
     /// loop is the only place the window is freed for acks, so an ack the machine refuses (past what was delivered,
     /// stale) frees nothing it did not already hold as acked.</summary>
-    private void ReleaseWindow(TopicPartition partition)
+    private void ReleaseWindow(TopicPartitionId partition)
     {
         if (_state.Partitions.TryGetValue(partition, out var now) && now.LastAckedOffset is { } offset &&
             now.Worker is { } live && _workers.TryGetValue(live, out var worker))
@@ -331,7 +331,7 @@ internal sealed class ManagerLoop : IDisposable
         });
     }
 
-    private async Task InvokeAssignmentsRevokedAsync(Task previous, IReadOnlyList<TopicPartition> partitions)
+    private async Task InvokeAssignmentsRevokedAsync(Task previous, IReadOnlyList<TopicPartitionId> partitions)
     {
         await previous;
         if (Config.AssignmentsRevokedHandler is not { } handler)

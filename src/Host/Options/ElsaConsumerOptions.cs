@@ -49,7 +49,7 @@ public class ElsaConsumerOptions
     /// <summary><c>config</c>: Elsa's consumer options (<c>min_bytes</c>, <c>max_bytes</c>, <c>max_wait_time</c>,
     /// <c>sleep_timeout</c>, <c>prefetch_count</c>, <c>prefetch_bytes</c>, <c>begin_offset</c>,
     /// <c>offset_reset_policy</c>).</summary>
-    public ConsumerConfig Config { get; set; } = new();
+    public ElsaConsumerConfig Config { get; set; } = new();
 
     /// <summary>How crashed workers are restarted.</summary>
     public RestartConfig Restart { get; set; } = new();

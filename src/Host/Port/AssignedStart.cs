@@ -7,4 +7,4 @@ namespace Elsa.Sim.Hosting.Port;
 /// client (the committed offset, else <c>auto.offset.reset</c>).</summary>
 /// <param name="Partition">The assigned partition.</param>
 /// <param name="Position">The start position, or null.</param>
-public readonly record struct AssignedStart(TopicPartition Partition, StartPosition? Position);
+public readonly record struct AssignedStart(TopicPartitionId Partition, StartPosition? Position);

@@ -8,7 +8,7 @@ namespace Elsa.Sim.Hosting.Port;
 /// <param name="TimestampMs">Its timestamp, in Unix milliseconds.</param>
 /// <param name="Key">The key, or empty.</param>
 /// <param name="Value">The value, or empty.</param>
-public sealed record FetchedMessage(TopicPartition Partition, long Offset, long TimestampMs, ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)
+public sealed record FetchedMessage(TopicPartitionId Partition, long Offset, long TimestampMs, ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)
 {
     /// <summary>What the message weighs against <c>prefetch_bytes</c>: key plus value.</summary>
     public long SizeBytes => (long)Key.Length + Value.Length;

@@ -4,7 +4,7 @@ namespace Elsa.Sim.Hosting.Port;
 
 /// <summary>The narrow surface the host needs from a Kafka consumer, whatever is behind it: Confluent.Kafka
 /// (Elsa.Sim.Kafka's <c>ConfluentConsumerPort</c>) or the simulated cluster (Elsa.Sim.Simulation), so the code that
-/// ships is the code that is explored. Types are the core's (<see cref="TopicPartition"/>, <see cref="PartitionOffset"/>,
+/// ships is the code that is explored. Types are the core's (<see cref="TopicPartitionId"/>, <see cref="PartitionOffset"/>,
 /// <see cref="CommitOutcome"/>), never a client library's.</summary>
 /// <remarks>Threading contract: <see cref="Subscribe"/>, <see cref="ConsumeAsync"/>, <see cref="Seek"/> and
 /// <see cref="CloseAsync"/> are called by one caller at a time, the consume loop, and the rebalance listener is called
@@ -30,7 +30,7 @@ public interface IConsumerPort : IDisposable
     /// <summary>The offsets the group has committed for <paramref name="partitions"/> (Kafka's convention: the next offset
     /// to read); null for a partition with no commit.</summary>
     /// <exception cref="ConsumerPortException">When the offsets could not be read.</exception>
-    ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout);
+    ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartitionId> partitions, TimeSpan timeout);
 
     /// <summary>Commits <paramref name="offsets"/> (Kafka's convention) and says how it went. Never throws for a broker's
     /// refusal: that is the outcome.</summary>
@@ -40,20 +40,20 @@ public interface IConsumerPort : IDisposable
     /// never returned by a later <see cref="ConsumeAsync"/>. A partition stopped by an
     /// <see cref="OffsetOutOfRangeException"/> fetches again from there.</summary>
     /// <exception cref="ConsumerPortException">When the partition is not assigned or the seek failed.</exception>
-    void Seek(TopicPartition partition, long offset);
+    void Seek(TopicPartitionId partition, long offset);
 
     /// <summary>Stops fetching <paramref name="partitions"/>; partitions not assigned are skipped.</summary>
-    void Pause(IReadOnlyList<TopicPartition> partitions);
+    void Pause(IReadOnlyList<TopicPartitionId> partitions);
 
     /// <summary>Fetches <paramref name="partitions"/> again; partitions not assigned are skipped.</summary>
-    void Resume(IReadOnlyList<TopicPartition> partitions);
+    void Resume(IReadOnlyList<TopicPartitionId> partitions);
 
     /// <summary>Asks the broker for a partition's log start and high watermark.</summary>
     /// <exception cref="ConsumerPortException">When the broker could not be asked.</exception>
-    ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout);
+    ValueTask<Watermarks> QueryWatermarksAsync(TopicPartitionId partition, TimeSpan timeout);
 
     /// <summary>The last watermarks the client saw for a partition, without asking the broker; null when unknown.</summary>
-    Watermarks? CachedWatermarks(TopicPartition partition);
+    Watermarks? CachedWatermarks(TopicPartitionId partition);
 
     /// <summary>Leaves the group (rebalance callbacks may run inside this call) and releases the client's connections.</summary>
     ValueTask CloseAsync();

@@ -10,11 +10,11 @@ public interface IRebalanceListener
 {
     /// <summary>Partitions were assigned. Completes with where each one starts; a null position lets the client decide (the
     /// committed offset, else <c>auto.offset.reset</c>). Returns exactly the partitions given.</summary>
-    ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartition> partitions);
+    ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartitionId> partitions);
 
     /// <summary>Partitions are being revoked in an orderly rebalance: offsets may still be committed before this completes.</summary>
-    ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartition> partitions);
+    ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartitionId> partitions);
 
     /// <summary>Partitions were lost (session timeout, fencing): nothing may be committed for them.</summary>
-    ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartition> partitions);
+    ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartitionId> partitions);
 }

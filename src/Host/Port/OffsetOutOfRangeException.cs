@@ -11,7 +11,7 @@ public sealed class OffsetOutOfRangeException : ConsumerPortException
     /// <param name="partition">The partition whose position is out of range.</param>
     /// <param name="offset">The position the broker refused, or negative when the client did not say.</param>
     /// <param name="innerException">The client's own error, if any.</param>
-    public OffsetOutOfRangeException(TopicPartition partition, long offset, Exception? innerException = null)
+    public OffsetOutOfRangeException(TopicPartitionId partition, long offset, Exception? innerException = null)
         : base($"{partition}'s position {offset} is out of range", isFatal: false, innerException)
     {
         Partition = partition;
@@ -19,7 +19,7 @@ public sealed class OffsetOutOfRangeException : ConsumerPortException
     }
 
     /// <summary>The partition whose position is out of range.</summary>
-    public TopicPartition Partition { get; }
+    public TopicPartitionId Partition { get; }
 
     /// <summary>The position the broker refused, or negative when the client did not say.</summary>
     public long Offset { get; }

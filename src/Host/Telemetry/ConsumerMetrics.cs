@@ -28,7 +28,7 @@ internal sealed class ConsumerMetrics : IDisposable
     /// <param name="consumer">The consumer's name (<see cref="ElsaConsumerOptions.Name"/>), for the tag.</param>
     /// <param name="group">The consumer group, for the tag.</param>
     /// <param name="lag">Reads each owned partition's lag (high watermark minus committed offset) when observed.</param>
-    public ConsumerMetrics(IMeterFactory? meterFactory, string consumer, string group, Func<IEnumerable<(TopicPartition Partition, long Lag)>> lag)
+    public ConsumerMetrics(IMeterFactory? meterFactory, string consumer, string group, Func<IEnumerable<(TopicPartitionId Partition, long Lag)>> lag)
     {
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
@@ -88,7 +88,7 @@ internal sealed class ConsumerMetrics : IDisposable
         return tags;
     }
 
-    private static IEnumerable<Measurement<long>> Observe(Func<IEnumerable<(TopicPartition Partition, long Lag)>> lag, TagList consumer)
+    private static IEnumerable<Measurement<long>> Observe(Func<IEnumerable<(TopicPartitionId Partition, long Lag)>> lag, TagList consumer)
     {
         foreach (var (partition, value) in lag())
         {

@@ -18,7 +18,7 @@ internal static class ConsumerTracing
 
     /// <summary>Starts the span of a batch of <paramref name="count"/> messages, <paramref name="first"/> to
     /// <paramref name="last"/>, of <paramref name="partition"/>; null when nobody listens.</summary>
-    public static Activity? StartProcess(string consumer, string group, TopicPartition partition, int generationId, long first, long last, int count)
+    public static Activity? StartProcess(string consumer, string group, TopicPartitionId partition, int generationId, long first, long last, int count)
     {
         if (!Source.HasListeners() || Source.StartActivity($"process {partition.Topic}", ActivityKind.Consumer) is not { } activity)
         {

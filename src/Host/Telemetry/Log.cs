@@ -43,10 +43,10 @@ internal static partial class Log
     public static partial void CommitThrew(this ILogger logger, Exception exception, int generationId);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Worker {Worker} of {Partition} crashed: {Cause}")]
-    public static partial void WorkerCrashed(this ILogger logger, Exception exception, WorkerId worker, TopicPartition partition, string cause);
+    public static partial void WorkerCrashed(this ILogger logger, Exception exception, WorkerId worker, TopicPartitionId partition, string cause);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Worker {Worker} of {Partition} could not be positioned at {Position}: {Reason}")]
-    public static partial void WorkerStartFailed(this ILogger logger, WorkerId worker, TopicPartition partition, string position, string reason);
+    public static partial void WorkerStartFailed(this ILogger logger, WorkerId worker, TopicPartitionId partition, string position, string reason);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Disposing the handler of worker {Worker} failed")]
     public static partial void HandlerDisposeFailed(this ILogger logger, Exception exception, WorkerId worker);

@@ -13,15 +13,15 @@ namespace Elsa.Sim.Hosting.Workers;
 internal sealed class FetchRouter(IConsumerPort port)
 {
     private readonly object _gate = new();
-    private readonly Dictionary<TopicPartition, PartitionWorker> _routes = [];
+    private readonly Dictionary<TopicPartitionId, PartitionWorker> _routes = [];
     private readonly List<(PartitionWorker Worker, long Offset)> _seeks = [];
 
     // Consume thread only.
-    private readonly HashSet<TopicPartition> _pausedUnrouted = [];
+    private readonly HashSet<TopicPartitionId> _pausedUnrouted = [];
 
     /// <summary>Routes a newly assigned partition to its worker (consume thread, inside the assignment callback, before
     /// the client starts fetching it).</summary>
-    public void Install(TopicPartition partition, PartitionWorker worker)
+    public void Install(TopicPartitionId partition, PartitionWorker worker)
     {
         lock (_gate)
         {
@@ -32,7 +32,7 @@ internal sealed class FetchRouter(IConsumerPort port)
     }
 
     /// <summary>Stops routing to <paramref name="worker"/> (any thread); a newer worker's route is left alone.</summary>
-    public void Remove(TopicPartition partition, PartitionWorker worker)
+    public void Remove(TopicPartitionId partition, PartitionWorker worker)
     {
         lock (_gate)
         {
@@ -121,7 +121,7 @@ internal sealed class FetchRouter(IConsumerPort port)
     /// <summary>The client stopped fetching <paramref name="partition"/> because its position <paramref name="offset"/> is
     /// out of range (consume thread): its live worker, if any, tells the group manager, which resets it. Without one, the
     /// partition stays stopped until a worker's seek.</summary>
-    public void OutOfRange(TopicPartition partition, long offset)
+    public void OutOfRange(TopicPartitionId partition, long offset)
     {
         PartitionWorker? worker;
         lock (_gate)
@@ -134,7 +134,7 @@ internal sealed class FetchRouter(IConsumerPort port)
 
     /// <summary>Forgets partitions leaving this member (consume thread, inside the revoke or lost callback, while they are
     /// still assigned): resumes them, because librdkafka keeps an application's pause across a later reassignment.</summary>
-    public void Release(IReadOnlyList<TopicPartition> partitions)
+    public void Release(IReadOnlyList<TopicPartitionId> partitions)
     {
         lock (_gate)
         {

@@ -28,7 +28,7 @@ internal static class HandlerFailure
     }
 
     /// <summary>One line: "OrderHandler's constructor for orders/3 threw InvalidOperationException: no connection string".</summary>
-    public static string Describe(Type handler, HandlerStage stage, TopicPartition partition, Exception exception)
+    public static string Describe(Type handler, HandlerStage stage, TopicPartitionId partition, Exception exception)
     {
         var cause = Cause(exception);
         var where = stage switch

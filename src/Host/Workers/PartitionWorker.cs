@@ -22,7 +22,7 @@ internal sealed class PartitionWorker
     private volatile bool _stopRequested;
     private volatile string? _startFailure;
 
-    public PartitionWorker(WorkerEnvironment env, WorkerId id, TopicPartition partition, int generationId, StartPosition position)
+    public PartitionWorker(WorkerEnvironment env, WorkerId id, TopicPartitionId partition, int generationId, StartPosition position)
     {
         _env = env;
         _position = position;
@@ -34,7 +34,7 @@ internal sealed class PartitionWorker
 
     public WorkerId Id { get; }
 
-    public TopicPartition Partition { get; }
+    public TopicPartitionId Partition { get; }
 
     public int GenerationId { get; }
 

@@ -12,7 +12,7 @@ namespace Elsa.Sim.Hosting.Workers;
 /// <remarks>Pause and resume are issued under the window's lock, so the client sees them in the order the window decided
 /// them: a late resume can never overtake the pause that followed it and leave a full window fetching, or an empty one
 /// paused.</remarks>
-internal sealed class PrefetchWindow(TopicPartition partition, int prefetchCount, long prefetchBytes, IConsumerPort port)
+internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCount, long prefetchBytes, IConsumerPort port)
 {
     private readonly object _gate = new();
     private readonly Queue<FetchedMessage> _buffered = new();

@@ -9,7 +9,7 @@ namespace Elsa.Sim.Hosting.Workers;
 internal static class StartPositions
 {
     /// <exception cref="ConsumerPortException">When the watermarks could not be read.</exception>
-    public static async ValueTask<long> ResolveAsync(IConsumerPort port, TopicPartition partition, StartPosition position, TimeSpan timeout)
+    public static async ValueTask<long> ResolveAsync(IConsumerPort port, TopicPartitionId partition, StartPosition position, TimeSpan timeout)
     {
         if (position.Kind == StartPositionKind.Offset)
         {

@@ -49,7 +49,7 @@ public static class ElsaArbitraries
             from first in Gen.Choose(0, 10_000)
             from count in Gen.Choose(1, 100)
             from generation in Gen.Choose(1, 10)
-            select Batch(new TopicPartition(topic, partition), first, count, generation);
+            select Batch(new TopicPartitionId(topic, partition), first, count, generation);
         return Arb.From(batches, ShorterBatches);
     }
 
@@ -66,7 +66,7 @@ public static class ElsaArbitraries
         return Arb.From(groups, SmallerGroupsUnderFaults);
     }
 
-    private static ConsumedMessage[] Batch(TopicPartition tp, long first, int count, int generation) =>
+    private static ConsumedMessage[] Batch(TopicPartitionId tp, long first, int count, int generation) =>
         [.. Enumerable.Range(0, count).Select(i =>
         {
             var body = HandlerTestOptions.DefaultContent(tp, first + i);

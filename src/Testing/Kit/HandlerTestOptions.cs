@@ -60,11 +60,11 @@ public sealed record HandlerTestOptions
 
     /// <summary>What the message at an offset of a partition holds. It must depend only on its arguments, so that runs
     /// with and without faults see the same messages. Default <see cref="DefaultContent"/>.</summary>
-    public Func<TopicPartition, long, MessageBody> Content { get; init; } = DefaultContent;
+    public Func<TopicPartitionId, long, MessageBody> Content { get; init; } = DefaultContent;
 
     /// <summary>The default messages: UTF-8 key <c>account-N</c> (N in 0..4) and UTF-8 value an amount in 1..100, both
     /// derived from the partition and offset.</summary>
-    public static MessageBody DefaultContent(TopicPartition partition, long offset)
+    public static MessageBody DefaultContent(TopicPartitionId partition, long offset)
     {
         var account = (offset + partition.Partition) % 5;
         var amount = 1 + ((offset * 7) + (partition.Partition * 13)) % 100;

@@ -60,11 +60,11 @@ public sealed class BrokerDownLoggingTests(ITestOutputHelper output)
     /// <summary>No group forms while the only broker is down.</summary>
     private sealed class NoRebalances : IRebalanceListener
     {
-        public ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartition> partitions) =>
+        public ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartitionId> partitions) =>
             throw new InvalidOperationException("no assignment can arrive while the broker is down");
 
-        public ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartition> partitions) => ValueTask.CompletedTask;
+        public ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartitionId> partitions) => ValueTask.CompletedTask;
 
-        public ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartition> partitions) => ValueTask.CompletedTask;
+        public ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartitionId> partitions) => ValueTask.CompletedTask;
     }
 }

@@ -76,7 +76,7 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(250, options.CommitIntervalMs);
         Assert.Equal(75, options.CommitRetryBackoffMs);
         Assert.Equal(
-            new ConsumerConfig
+            new ElsaConsumerConfig
             {
                 MinBytes = 1, MaxBytes = 2048, MaxWaitTimeMs = 100, SleepTimeoutMs = 50, PrefetchCount = 7, PrefetchBytes = 4096,
                 BeginOffset = StartPosition.Earliest, OffsetResetPolicy = OffsetResetPolicy.ResetToLatest,
@@ -103,7 +103,7 @@ public sealed class ConfigurationBindingTests
             [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name)];
 
         Assert.Equal(Settable(typeof(KafkaConsumerOptions)).Except(CodeOnly).Order(), Keys(section).Order());
-        Assert.Equal(Settable(typeof(ConsumerConfig)).Order(), Keys(section.GetSection("Config")).Order());
+        Assert.Equal(Settable(typeof(ElsaConsumerConfig)).Order(), Keys(section.GetSection("Config")).Order());
         Assert.Equal(Settable(typeof(RestartConfig)).Order(), Keys(section.GetSection("Restart")).Order());
     }
 

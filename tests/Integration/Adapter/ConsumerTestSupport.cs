@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using Elsa.Sim.Integration.Tests.MockCluster;
 using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
-using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 
 namespace Elsa.Sim.Integration.Tests.Adapter;
 
@@ -21,7 +21,7 @@ internal static class ConsumerTestSupport
 
     public static Task Produce(Confluent.Kafka.IProducer<string, string> producer, string topic, int partition, int count) =>
         Task.WhenAll(Enumerable.Range(0, count).Select(i => producer.ProduceAsync(
-            new KafkaTopicPartition(topic, partition), new Confluent.Kafka.Message<string, string> { Key = $"k{i}", Value = $"m{i}" })));
+            new TopicPartition(topic, partition), new Confluent.Kafka.Message<string, string> { Key = $"k{i}", Value = $"m{i}" })));
 
     public static bool CommittedAll(ElsaConsumer consumer, string topic, IReadOnlyDictionary<int, long> ends) =>
         CommittedAll([consumer], topic, ends);
@@ -36,7 +36,7 @@ internal static class ConsumerTestSupport
     public static IEnumerable<(int Partition, long Offset)> ReadCommitted(MockKafkaCluster cluster, string group, string topic, IEnumerable<int> partitions)
     {
         using var reader = TestClients.Consumer(cluster, group);
-        return reader.Committed(partitions.Select(p => new KafkaTopicPartition(topic, p)), TestClients.Limit)
+        return reader.Committed(partitions.Select(p => new TopicPartition(topic, p)), TestClients.Limit)
             .Select(c => (c.Partition.Value, c.Offset.Value))
             .Order()
             .ToArray();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.MockCluster;
 using Elsa.Sim.Hosting;
@@ -12,7 +13,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using static Elsa.Sim.Integration.Tests.Adapter.ConsumerTestSupport;
-using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 
 namespace Elsa.Sim.Integration.Tests.Adapter;
 
@@ -336,7 +336,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
             o.Topics = [];
             o.Handler = typeof(string);
             o.CommitIntervalMs = 0;
-            o.Config = new ConsumerConfig { PrefetchCount = -1, MaxWaitTimeMs = 400_000 };
+            o.Config = new ElsaConsumerConfig { PrefetchCount = -1, MaxWaitTimeMs = 400_000 };
             o.BootstrapServers = "";
             o.SessionTimeoutMs = 0;
             o.KafkaProperties["enable.auto.commit"] = "true";
@@ -412,7 +412,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         options.BootstrapServers = cluster.BootstrapServers;
         options.CommitIntervalMs = 100;
         // Messages are produced before the member joins: start from the beginning. Short waits keep the test quick.
-        options.Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 };
+        options.Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 };
         // The mock coordinator waits up to session.timeout.ms - 1 s for members to rejoin a rebalance.
         options.SessionTimeoutMs = 3_000;
         options.KafkaProperties["reconnect.backoff.max.ms"] = "500";

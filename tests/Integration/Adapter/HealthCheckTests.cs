@@ -118,7 +118,7 @@ public sealed class HealthCheckTests
                 o.Topics = ["orders"];
                 o.BootstrapServers = cluster.BootstrapServers;
                 o.CommitIntervalMs = 100;
-                o.Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 };
+                o.Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 };
                 o.SessionTimeoutMs = 3_000;
                 o.HandlerInitArgs = new HandledLog();
                 configure(o);

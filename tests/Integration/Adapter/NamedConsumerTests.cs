@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka;
 using Elsa.Sim.Kafka.MockCluster;
@@ -89,7 +90,7 @@ public sealed class NamedConsumerTests
         options.HandlerInitArgs = initArgs;
         options.BootstrapServers = cluster.BootstrapServers;
         options.CommitIntervalMs = 100;
-        options.Config = new Elsa.Sim.Core.ConsumerConfig { BeginOffset = Elsa.Sim.Core.StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 };
+        options.Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 };
         options.SessionTimeoutMs = 3_000;
     }
 

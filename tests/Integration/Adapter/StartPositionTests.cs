@@ -152,7 +152,7 @@ public sealed class StartPositionTests(ITestOutputHelper output)
         Topics = [Topic],
         BootstrapServers = cluster.BootstrapServers,
         CommitIntervalMs = 100,
-        Config = new ConsumerConfig { BeginOffset = begin, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
+        Config = new ElsaConsumerConfig { BeginOffset = begin, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
         SessionTimeoutMs = 3_000,
         KafkaProperties = { ["reconnect.backoff.max.ms"] = "500", ["heartbeat.interval.ms"] = "500" },
     };

@@ -54,7 +54,7 @@ public sealed class TracingTests(ITestOutputHelper output)
             Handler = typeof(AckingHandler),
             HandlerInitArgs = log,
             CommitIntervalMs = 100,
-            Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
+            Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
             SessionTimeoutMs = 3_000,
         };
         await using var consumer = KafkaConsumers.Create(options, new TestOutputLoggerFactory(output, LogLevel.Warning));

@@ -208,7 +208,7 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             // A current ack at offset 0 is committed as 1: had the stale ack counted, the commit would be 6. The machine
             // accepts an ack only for what was delivered, so wait for the kept partition's first delivery in this
             // generation (a fetch on the mock cluster can take up to max_wait_time, 10 s by default).
-            await WaitUntil(() => holder.State.Partitions.TryGetValue(new TopicPartition(topic, kept), out var p) && p.LastDeliveredOffset is >= 0,
+            await WaitUntil(() => holder.State.Partitions.TryGetValue(new TopicPartitionId(topic, kept), out var p) && p.LastDeliveredOffset is >= 0,
                 "the kept partition's first delivery in the new generation");
             holder.Ack(topic, kept, currentGeneration, 0);
             await WaitUntil(() => holder.GetCommittedOffsets(topic).Any(c => c.Partition.Partition == kept), "the commit of the current ack");

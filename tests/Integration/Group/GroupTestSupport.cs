@@ -26,7 +26,7 @@ internal static class GroupTestSupport
             HandlerInitArgs = log,
             BootstrapServers = cluster.BootstrapServers,
             CommitIntervalMs = 100,
-            Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
+            Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 },
             SessionTimeoutMs = 6_000,
             RebalanceTimeoutMs = 20_000,
         };

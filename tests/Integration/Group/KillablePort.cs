@@ -17,20 +17,20 @@ internal sealed class KillablePort(IConsumerPort inner) : IConsumerPort
 
     public ValueTask<FetchedMessage?> ConsumeAsync(TimeSpan timeout) => inner.ConsumeAsync(timeout);
 
-    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout) => inner.CommittedAsync(partitions, timeout);
+    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartitionId> partitions, TimeSpan timeout) => inner.CommittedAsync(partitions, timeout);
 
     public ValueTask<CommitOutcome> CommitAsync(IReadOnlyList<PartitionOffset> offsets) =>
         _killed ? ValueTask.FromResult(CommitOutcome.Fenced) : inner.CommitAsync(offsets);
 
-    public void Seek(TopicPartition partition, long offset) => inner.Seek(partition, offset);
+    public void Seek(TopicPartitionId partition, long offset) => inner.Seek(partition, offset);
 
-    public void Pause(IReadOnlyList<TopicPartition> partitions) => inner.Pause(partitions);
+    public void Pause(IReadOnlyList<TopicPartitionId> partitions) => inner.Pause(partitions);
 
-    public void Resume(IReadOnlyList<TopicPartition> partitions) => inner.Resume(partitions);
+    public void Resume(IReadOnlyList<TopicPartitionId> partitions) => inner.Resume(partitions);
 
-    public ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout) => inner.QueryWatermarksAsync(partition, timeout);
+    public ValueTask<Watermarks> QueryWatermarksAsync(TopicPartitionId partition, TimeSpan timeout) => inner.QueryWatermarksAsync(partition, timeout);
 
-    public Watermarks? CachedWatermarks(TopicPartition partition) => inner.CachedWatermarks(partition);
+    public Watermarks? CachedWatermarks(TopicPartitionId partition) => inner.CachedWatermarks(partition);
 
     public ValueTask CloseAsync() => inner.CloseAsync();
 

@@ -6,7 +6,7 @@ namespace Elsa.Sim.PlantedBugs;
 /// handler has not returned (or has not even been handed them).</summary>
 public sealed class CommitsFetchedPosition(IConsumerPort inner) : PlantedPort(inner)
 {
-    private readonly Dictionary<TopicPartition, long> _fetched = [];
+    private readonly Dictionary<TopicPartitionId, long> _fetched = [];
 
     public override async ValueTask<FetchedMessage?> ConsumeAsync(TimeSpan timeout)
     {

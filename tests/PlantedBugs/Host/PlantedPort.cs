@@ -20,26 +20,26 @@ public abstract class PlantedPort(IConsumerPort inner) : IConsumerPort
     public virtual ValueTask<FetchedMessage?> ConsumeAsync(TimeSpan timeout) => Inner.ConsumeAsync(timeout);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout) =>
+    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartitionId> partitions, TimeSpan timeout) =>
         Inner.CommittedAsync(partitions, timeout);
 
     /// <inheritdoc />
     public virtual ValueTask<CommitOutcome> CommitAsync(IReadOnlyList<PartitionOffset> offsets) => Inner.CommitAsync(offsets);
 
     /// <inheritdoc />
-    public virtual void Seek(TopicPartition partition, long offset) => Inner.Seek(partition, offset);
+    public virtual void Seek(TopicPartitionId partition, long offset) => Inner.Seek(partition, offset);
 
     /// <inheritdoc />
-    public void Pause(IReadOnlyList<TopicPartition> partitions) => Inner.Pause(partitions);
+    public void Pause(IReadOnlyList<TopicPartitionId> partitions) => Inner.Pause(partitions);
 
     /// <inheritdoc />
-    public virtual void Resume(IReadOnlyList<TopicPartition> partitions) => Inner.Resume(partitions);
+    public virtual void Resume(IReadOnlyList<TopicPartitionId> partitions) => Inner.Resume(partitions);
 
     /// <inheritdoc />
-    public ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout) => Inner.QueryWatermarksAsync(partition, timeout);
+    public ValueTask<Watermarks> QueryWatermarksAsync(TopicPartitionId partition, TimeSpan timeout) => Inner.QueryWatermarksAsync(partition, timeout);
 
     /// <inheritdoc />
-    public Watermarks? CachedWatermarks(TopicPartition partition) => Inner.CachedWatermarks(partition);
+    public Watermarks? CachedWatermarks(TopicPartitionId partition) => Inner.CachedWatermarks(partition);
 
     /// <inheritdoc />
     public ValueTask CloseAsync() => Inner.CloseAsync();

@@ -11,15 +11,15 @@ public sealed class RevocationReturnsEarly(IConsumerPort inner) : PlantedPort(in
 
     private sealed class EarlyListener(IRebalanceListener host) : IRebalanceListener
     {
-        public ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartition> partitions) =>
+        public ValueTask<IReadOnlyList<AssignedStart>> OnPartitionsAssignedAsync(IReadOnlyList<TopicPartitionId> partitions) =>
             host.OnPartitionsAssignedAsync(partitions);
 
-        public ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartition> partitions)
+        public ValueTask OnPartitionsRevokedAsync(IReadOnlyList<TopicPartitionId> partitions)
         {
             _ = host.OnPartitionsRevokedAsync(partitions).AsTask();
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartition> partitions) => host.OnPartitionsLostAsync(partitions);
+        public ValueTask OnPartitionsLostAsync(IReadOnlyList<TopicPartitionId> partitions) => host.OnPartitionsLostAsync(partitions);
     }
 }

@@ -6,5 +6,5 @@ namespace Elsa.Sim.PlantedBugs;
 /// the message right after the ack is never handled.</summary>
 public sealed class SeeksPastTheAck(IConsumerPort inner) : PlantedPort(inner)
 {
-    public override void Seek(TopicPartition partition, long offset) => Inner.Seek(partition, offset + 1);
+    public override void Seek(TopicPartitionId partition, long offset) => Inner.Seek(partition, offset + 1);
 }

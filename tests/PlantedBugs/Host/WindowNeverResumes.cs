@@ -6,7 +6,7 @@ namespace Elsa.Sim.PlantedBugs;
 /// fills.</summary>
 public sealed class WindowNeverResumes(IConsumerPort inner) : PlantedPort(inner)
 {
-    public override void Resume(IReadOnlyList<TopicPartition> partitions)
+    public override void Resume(IReadOnlyList<TopicPartitionId> partitions)
     {
     }
 }

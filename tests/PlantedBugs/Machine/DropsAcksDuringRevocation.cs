@@ -5,7 +5,7 @@ public sealed class DropsAcksDuringRevocation(GroupConfig config) : PlantedMachi
 {
     public override Transition Step(GroupState state, GroupEvent @event) =>
         @event is GroupEvent.Acked ack &&
-        state.Partitions.TryGetValue(new TopicPartition(ack.Topic, ack.Partition), out var partition) &&
+        state.Partitions.TryGetValue(new TopicPartitionId(ack.Topic, ack.Partition), out var partition) &&
         partition.Phase == PartitionPhase.Revoking
             ? new Transition(state, ValueList<GroupEffect>.Empty)
             : Inner.Step(state, @event);

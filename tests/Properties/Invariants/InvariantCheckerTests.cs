@@ -44,7 +44,7 @@ public sealed class InvariantCheckerTests
     public void A_running_partition_without_a_worker_breaks_running_has_worker()
     {
         var (state, p) = Running();
-        var broken = state.With(p with { Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+        var broken = state.With(p with { Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartitionId>.Empty };
 
         AssertBreaks(GroupInvariants.Names.RunningHasWorker, () => GroupInvariants.CheckState(broken), "orders/0", "Running", "none");
     }
@@ -79,7 +79,7 @@ public sealed class InvariantCheckerTests
     {
         var (state, _) = Running();
 
-        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(state with { Workers = ValueMap<WorkerId, TopicPartition>.Empty }), "orders/0", "w1");
+        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(state with { Workers = ValueMap<WorkerId, TopicPartitionId>.Empty }), "orders/0", "w1");
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class InvariantCheckerTests
         var stopping = state.With(p with { Phase = PartitionPhase.Starting, Worker = null, StoppingWorker = p.Worker });
         GroupInvariants.CheckState(stopping);
 
-        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(stopping with { Workers = ValueMap<WorkerId, TopicPartition>.Empty }), "orders/0", "w1");
+        AssertBreaks(GroupInvariants.Names.WorkerIndexConsistent, () => GroupInvariants.CheckState(stopping with { Workers = ValueMap<WorkerId, TopicPartitionId>.Empty }), "orders/0", "w1");
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class InvariantCheckerTests
         {
             Phase = ManagerPhase.Idle,
             GenerationId = null,
-            Workers = ValueMap<WorkerId, TopicPartition>.Empty,
+            Workers = ValueMap<WorkerId, TopicPartitionId>.Empty,
         };
 
         AssertBreaks(GroupInvariants.Names.OnlyAssignedPartitions, () => GroupInvariants.CheckState(idle), "orders/0", "generation 1", "none");
@@ -152,7 +152,7 @@ public sealed class InvariantCheckerTests
     public void A_partition_ready_to_start_without_a_worker_breaks_ready_partitions_started()
     {
         var (state, p) = Running();
-        var broken = state.With(p with { Phase = PartitionPhase.Starting, Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+        var broken = state.With(p with { Phase = PartitionPhase.Starting, Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartitionId>.Empty };
 
         AssertBreaks(GroupInvariants.Names.ReadyPartitionsStarted, () => GroupInvariants.CheckState(broken), "orders/0", "generation 1");
     }
@@ -161,7 +161,7 @@ public sealed class InvariantCheckerTests
     public void A_restart_that_fell_due_without_a_worker_breaks_ready_partitions_started_and_one_still_waiting_does_not()
     {
         var (state, p) = Running();
-        var crashed = state with { NowMs = 1_000, Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+        var crashed = state with { NowMs = 1_000, Workers = ValueMap<WorkerId, TopicPartitionId>.Empty };
         var waiting = p with { Phase = PartitionPhase.Starting, Worker = null };
 
         AssertBreaks(GroupInvariants.Names.ReadyPartitionsStarted, () => GroupInvariants.CheckState(crashed.With(waiting with { RestartDueMs = 1_000 })), "orders/0", "1000 ms");
@@ -172,10 +172,10 @@ public sealed class InvariantCheckerTests
     public void A_partition_ready_to_start_while_an_assignment_callback_is_pending_breaks_nothing()
     {
         var (state, p) = Running();
-        var waiting = state.With(p with { Phase = PartitionPhase.Starting, Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+        var waiting = state.With(p with { Phase = PartitionPhase.Starting, Worker = null }) with { Workers = ValueMap<WorkerId, TopicPartitionId>.Empty };
 
         GroupInvariants.CheckState(waiting with { CallbackInFlight = (Tp("orders", 1), 1) });
-        GroupInvariants.CheckState(waiting with { CallbackQueue = ValueQueue<TopicPartition>.Empty.Items.Add(Tp("orders", 1)) });
+        GroupInvariants.CheckState(waiting with { CallbackQueue = ValueQueue<TopicPartitionId>.Empty.Items.Add(Tp("orders", 1)) });
     }
 
     [Fact]

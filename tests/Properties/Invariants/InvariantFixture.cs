@@ -7,7 +7,7 @@ namespace Elsa.Sim.Properties.Tests.Invariants;
 /// assertion that the checker names that condition.</summary>
 internal static class InvariantFixture
 {
-    public static readonly TopicPartition Orders0 = Tp("orders", 0);
+    public static readonly TopicPartitionId Orders0 = Tp("orders", 0);
 
     /// <summary>orders/0 assigned in generation 1 and running worker w1, offsets 0..9 delivered, 4 acked.</summary>
     public static (GroupState State, PartitionState Partition) Running()

@@ -36,7 +36,7 @@ public sealed class StepInvariantTests
         var after = Restarted(state, p, worker: 2);
 
         AssertBreaks(GroupInvariants.Names.StartAfterStop, () => CheckStep(state, after, Start(3)), "w3", "orders/0", "w2");
-        AssertBreaks(GroupInvariants.Names.StartAfterStop, () => CheckStep(state, after with { Partitions = ValueMap<TopicPartition, PartitionState>.Empty }, Start(2)), "w2", "orders/0", "no live worker");
+        AssertBreaks(GroupInvariants.Names.StartAfterStop, () => CheckStep(state, after with { Partitions = ValueMap<TopicPartitionId, PartitionState>.Empty }, Start(2)), "w2", "orders/0", "no live worker");
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class StepInvariantTests
     public void A_commit_for_a_partition_owned_neither_before_nor_after_the_step_breaks_only_assigned_partitions()
     {
         var (state, _) = Running();
-        var gone = state with { Partitions = ValueMap<TopicPartition, PartitionState>.Empty, Workers = ValueMap<WorkerId, TopicPartition>.Empty };
+        var gone = state with { Partitions = ValueMap<TopicPartitionId, PartitionState>.Empty, Workers = ValueMap<WorkerId, TopicPartitionId>.Empty };
 
         AssertBreaks(GroupInvariants.Names.OnlyAssignedPartitions, () => CheckStep(gone, gone, Commit(1, 5)), "orders/0@5");
         CheckStep(state, gone, Commit(1, 5));
@@ -106,7 +106,7 @@ public sealed class StepInvariantTests
         var lost = state.With(p with { Phase = PartitionPhase.Lost });
 
         AssertBreaks(GroupInvariants.Names.NoCommitWhenLost, () => CheckStep(state, lost, Commit(1, 5)), "orders/0@5", "generation 1");
-        AssertBreaks(GroupInvariants.Names.NoCommitWhenLost, () => CheckStep(lost, state with { Partitions = ValueMap<TopicPartition, PartitionState>.Empty }, Commit(1, 5)), "orders/0@5");
+        AssertBreaks(GroupInvariants.Names.NoCommitWhenLost, () => CheckStep(lost, state with { Partitions = ValueMap<TopicPartitionId, PartitionState>.Empty }, Commit(1, 5)), "orders/0@5");
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class StepInvariantTests
         var reassigned = state.With(p with { OwnedSinceGeneration = 2, CommittedOffset = 3, CommitSentOffset = 3 }) with { GenerationId = 2, LastGenerationId = 2 };
 
         CheckWhole(before, reassigned);
-        CheckWhole(before, state with { Partitions = ValueMap<TopicPartition, PartitionState>.Empty, Workers = ValueMap<WorkerId, TopicPartition>.Empty, Phase = ManagerPhase.Idle, GenerationId = null });
+        CheckWhole(before, state with { Partitions = ValueMap<TopicPartitionId, PartitionState>.Empty, Workers = ValueMap<WorkerId, TopicPartitionId>.Empty, Phase = ManagerPhase.Idle, GenerationId = null });
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class StepInvariantTests
         return state.With(p with { Worker = id }) with
         {
             NextWorkerId = worker + 1,
-            Workers = ValueMap<WorkerId, TopicPartition>.Empty.SetItem(id, Orders0),
+            Workers = ValueMap<WorkerId, TopicPartitionId>.Empty.SetItem(id, Orders0),
         };
     }
 

@@ -47,7 +47,7 @@ internal sealed record AckModel(
 
     private const long CommitRetryBackoffMs = 100;
 
-    public static TopicPartition Partition(int index) => new("orders", index);
+    public static TopicPartitionId Partition(int index) => new("orders", index);
 
     public static GroupConfig Config(bool directAck) => new()
     {
@@ -56,7 +56,7 @@ internal sealed record AckModel(
         DirectAck = directAck,
         CommitIntervalMs = CommitIntervalMs,
         CommitRetryBackoffMs = CommitRetryBackoffMs,
-        Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest },
+        Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest },
         // A constant backoff and a budget that never runs out: restarts are what is modelled here, not the budget.
         Restart = new RestartConfig { BackoffMs = BackoffMs, MaxBackoffMs = BackoffMs, MaxRestarts = 1_000, WithinMs = 1 },
     };

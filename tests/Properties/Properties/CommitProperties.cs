@@ -11,8 +11,8 @@ public sealed class CommitProperties
     public void Committed_and_sent_offsets_never_decrease_while_a_partition_is_owned(EventScript script)
     {
         // Per ownership (partition, generation it was assigned in): the highest offset confirmed, and the highest sent.
-        var confirmed = new Dictionary<(TopicPartition, int), long>();
-        var sent = new Dictionary<(TopicPartition, int), long>();
+        var confirmed = new Dictionary<(TopicPartitionId, int), long>();
+        var sent = new Dictionary<(TopicPartitionId, int), long>();
         ScriptRunner.Run(script, step =>
         {
             var (before, after) = (step.Before, step.Transition.State);

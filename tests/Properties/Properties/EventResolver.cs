@@ -173,8 +173,8 @@ internal sealed class EventResolver(GroupConfig config)
 
         if (i.Malformed)
         {
-            assignments.Add(new Assignment(new TopicPartition("orders", -1), 0));
-            assignments.Add(new Assignment(new TopicPartition("", 0), null));
+            assignments.Add(new Assignment(new TopicPartitionId("orders", -1), 0));
+            assignments.Add(new Assignment(new TopicPartitionId("", 0), null));
             if (assignments.Count > 2)
             {
                 assignments.Add(assignments[0] with { CommittedOffset = 7 });
@@ -340,7 +340,7 @@ internal sealed class EventResolver(GroupConfig config)
         var current = s.GenerationId ?? s.LastGenerationId ?? 1;
         if (owned.Count == 0 || i.Kind == AckKind.UnknownPartition)
         {
-            TopicPartition[] strangers = [new("orders", 3 + (i.Pick % 5)), new("refunds", 0), new("orders", -1), new("", 0)];
+            TopicPartitionId[] strangers = [new("orders", 3 + (i.Pick % 5)), new("refunds", 0), new("orders", -1), new("", 0)];
             var tp = Choose(strangers, i.Pick);
             return new GroupEvent.Acked(tp.Topic, tp.Partition, current, Mod(i.Amount, 50));
         }
@@ -430,7 +430,7 @@ internal sealed class EventResolver(GroupConfig config)
         }
         else
         {
-            var named = new List<TopicPartition>();
+            var named = new List<TopicPartitionId>();
             for (var k = 0; k < ScriptRunner.Universe.Length; k++)
             {
                 if ((i.PartitionMask & (1 << k)) != 0)
@@ -441,7 +441,7 @@ internal sealed class EventResolver(GroupConfig config)
 
             if ((i.PartitionMask & (1 << 6)) != 0)
             {
-                named.Add(new TopicPartition("refunds", 0));
+                named.Add(new TopicPartitionId("refunds", 0));
             }
 
             if ((i.PartitionMask & (1 << 7)) != 0 && named.Count > 0)

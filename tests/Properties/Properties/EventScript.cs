@@ -27,7 +27,7 @@ public sealed record ScriptSettings(
         Topics = ValueList.Of("orders", "payments"),
         DirectAck = DirectAck,
         CommitIntervalMs = CommitIntervalMs,
-        Config = new ConsumerConfig { BeginOffset = BeginOffset, OffsetResetPolicy = ResetPolicy },
+        Config = new ElsaConsumerConfig { BeginOffset = BeginOffset, OffsetResetPolicy = ResetPolicy },
         Restart = new RestartConfig { BackoffMs = BackoffMs, MaxBackoffMs = Math.Max(BackoffMs, 1_000), MaxRestarts = MaxRestarts, WhenExhausted = WhenExhausted },
     };
 

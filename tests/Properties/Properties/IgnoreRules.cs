@@ -58,7 +58,7 @@ public static class IgnoreRules
     private static bool AckIgnored(GroupState state, GroupEvent.Acked e)
     {
         if (state.Phase is not (ManagerPhase.Active or ManagerPhase.ShuttingDown) || e.Offset is < 0 or > MaxOffset ||
-            !state.Partitions.TryGetValue(new TopicPartition(e.Topic, e.Partition), out var p))
+            !state.Partitions.TryGetValue(new TopicPartitionId(e.Topic, e.Partition), out var p))
         {
             return true;
         }

@@ -13,7 +13,7 @@ public sealed record ScriptStep(int Index, Intent Intent, GroupEvent Event, bool
 public static class ScriptRunner
 {
     /// <summary>The partitions scripts assign: two subscribed topics, three partitions each.</summary>
-    public static ImmutableArray<TopicPartition> Universe { get; } =
+    public static ImmutableArray<TopicPartitionId> Universe { get; } =
     [
         new("orders", 0), new("orders", 1), new("orders", 2),
         new("payments", 0), new("payments", 1), new("payments", 2),

@@ -237,7 +237,7 @@ public sealed class CoordinatorFencingModelTests
             var expected = model.Committed.TryGetValue(partition, out var committed) && committed == offset
                 ? CommitOutcome.Success
                 : CommitOutcome.Fenced;
-            var tp = new TopicPartition("topic-0", partition);
+            var tp = new TopicPartitionId("topic-0", partition);
             var outcome = actual.Coordinator.Commit(actual.Client(slot), actual.Ids[slot], generation, [new PartitionOffset(tp, offset)]);
             var stored = actual.Coordinator.Committed.TryGetValue(tp, out var value) ? value : (long?)null;
             var modelStored = model.Committed.TryGetValue(partition, out var m) ? m : (long?)null;

@@ -25,8 +25,8 @@ public sealed class AssignmentSpecs
     [Fact]
     public void Partition_with_nothing_committed_starts_at_the_configured_begin_offset()
     {
-        var elsaDefault = new Harness(Configs.Default() with { Config = new ConsumerConfig() });
-        var explicitOffset = new Harness(Configs.Default() with { Config = new ConsumerConfig { BeginOffset = StartPosition.At(7) } });
+        var elsaDefault = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig() });
+        var explicitOffset = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { BeginOffset = StartPosition.At(7) } });
 
         var atLatest = Assert.Single(elsaDefault.Assign(1, ("orders", 0, null)).OfType<GroupEffect.StartWorker>());
         var atSeven = Assert.Single(explicitOffset.Assign(1, ("orders", 0, null)).OfType<GroupEffect.StartWorker>());

@@ -114,7 +114,7 @@ public sealed class BadInputSpecs
         var commit = Assert.Single(h.Ack("orders", 0, 1, largest).OfType<GroupEffect.CommitOffsets>());
         Assert.Equal(long.MaxValue, Assert.Single(commit.Offsets).NextOffset);
 
-        var latest = new Harness(Configs.Default() with { Config = new ConsumerConfig { BeginOffset = StartPosition.Latest } });
+        var latest = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Latest } });
         latest.Assign(1, ("orders", 0, null));
         var worker = latest.WorkerOf("orders", 0);
         latest.ApplyIgnored(new GroupEvent.WorkerPositioned(worker, long.MaxValue), DiagnosticKind.UnexpectedPosition);

@@ -6,7 +6,7 @@ public sealed class ConfigurationSpecs
     [Fact]
     public void Defaults_are_Elsas()
     {
-        var consumer = new ConsumerConfig();
+        var consumer = new ElsaConsumerConfig();
         Assert.Equal(0, consumer.MinBytes);
         Assert.Equal(1_048_576, consumer.MaxBytes);
         Assert.Equal(10_000, consumer.MaxWaitTimeMs);
@@ -34,7 +34,7 @@ public sealed class ConfigurationSpecs
             Topics = ValueList.Of("orders", "orders", " "),
             Handler = typeof(string),
             CommitIntervalMs = 0,
-            Config = new ConsumerConfig
+            Config = new ElsaConsumerConfig
             {
                 MinBytes = -1,
                 MaxBytes = 0,

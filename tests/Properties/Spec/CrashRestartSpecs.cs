@@ -30,7 +30,7 @@ public sealed class CrashRestartSpecs
     [Fact]
     public void Crashed_worker_that_acked_nothing_restarts_at_the_first_delivered_offset_not_at_latest()
     {
-        var h = new Harness(Configs.Default() with { Config = new ConsumerConfig { BeginOffset = StartPosition.Latest } });
+        var h = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Latest } });
         var first = Assert.Single(h.Assign(1, ("orders", 0, null)).OfType<GroupEffect.StartWorker>());
         Assert.Equal(StartPosition.Latest, first.Position);
         h.Deliver("orders", 0, 100, 110);

@@ -10,8 +10,8 @@ namespace Elsa.Sim.Properties.Tests.Spec;
 /// has a detail; never the detail's wording.</summary>
 public sealed class DiagnosticSpecs
 {
-    private static readonly TopicPartition Orders0 = Tp("orders", 0);
-    private static readonly TopicPartition Orders1 = Tp("orders", 1);
+    private static readonly TopicPartitionId Orders0 = Tp("orders", 0);
+    private static readonly TopicPartitionId Orders1 = Tp("orders", 1);
     private static readonly ExitReason Crash = ExitReason.Crashed("handler raised");
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class DiagnosticSpecs
         AssertFacts(Assert.Single(h.Apply(new GroupEvent.WorkerExited(worker, Crash))), DiagnosticKind.WorkerCrashed, [Orders0], worker: worker, offset: 46);
 
         // A symbolic start nobody resolved yet restarts where it was assigned: there is no offset to name.
-        var latest = new Harness(Configs.Default() with { Config = new ConsumerConfig { BeginOffset = StartPosition.Latest } });
+        var latest = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Latest } });
         latest.Assign(1, ("orders", 0, null));
         var unresolved = latest.WorkerOf("orders", 0);
         AssertFacts(Assert.Single(latest.Apply(new GroupEvent.WorkerExited(unresolved, ExitReason.Normal))), DiagnosticKind.WorkerCrashed, [Orders0], worker: unresolved);
@@ -225,7 +225,7 @@ public sealed class DiagnosticSpecs
         AssertFacts(Single(explicitStart.ApplyIgnored(new GroupEvent.WorkerPositioned(worker, 90), DiagnosticKind.UnexpectedPosition)),
             DiagnosticKind.UnexpectedPosition, [Orders0], worker: worker, offset: 90);
 
-        var latest = new Harness(Configs.Default() with { Config = new ConsumerConfig { BeginOffset = StartPosition.Latest } });
+        var latest = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Latest } });
         latest.Assign(1, ("orders", 0, null));
         var unresolved = latest.WorkerOf("orders", 0);
         AssertFacts(Single(latest.ApplyIgnored(new GroupEvent.WorkerPositioned(unresolved, -1), DiagnosticKind.UnexpectedPosition)),

@@ -13,7 +13,7 @@ public sealed class OffsetResetSpecs
     [InlineData(OffsetResetPolicy.ResetToLatest, StartPositionKind.Latest)]
     public void Offset_out_of_range_restarts_the_worker_at_earliest_or_latest_per_the_offset_reset_policy(OffsetResetPolicy policy, StartPositionKind expected)
     {
-        var h = new Harness(Configs.Default() with { Config = new ConsumerConfig { OffsetResetPolicy = policy } });
+        var h = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { OffsetResetPolicy = policy } });
         h.Assign(1, ("orders", 0, 10));
         var worker = h.WorkerOf("orders", 0);
         h.Deliver("orders", 0, 10, 20);
@@ -35,7 +35,7 @@ public sealed class OffsetResetSpecs
     [Fact]
     public void Offset_reset_landing_reports_where_it_landed_and_how_many_offsets_it_skipped()
     {
-        var h = new Harness(Configs.Default() with { Config = new ConsumerConfig { OffsetResetPolicy = OffsetResetPolicy.ResetToLatest } });
+        var h = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { OffsetResetPolicy = OffsetResetPolicy.ResetToLatest } });
         h.Assign(1, ("orders", 0, 10));
         var worker = h.WorkerOf("orders", 0);
         h.Apply(new GroupEvent.OffsetOutOfRange(worker, 10));
@@ -54,7 +54,7 @@ public sealed class OffsetResetSpecs
     [Fact]
     public void Offset_reset_to_latest_is_committed_as_soon_as_it_lands()
     {
-        var h = new Harness(Configs.Default() with { Config = new ConsumerConfig { OffsetResetPolicy = OffsetResetPolicy.ResetToLatest } });
+        var h = new Harness(Configs.Default() with { Config = new ElsaConsumerConfig { OffsetResetPolicy = OffsetResetPolicy.ResetToLatest } });
         h.Assign(1, ("orders", 0, 10));
         var worker = h.WorkerOf("orders", 0);
         h.Apply(new GroupEvent.OffsetOutOfRange(worker, 10));

@@ -10,7 +10,7 @@ public sealed class RevocationSpecs
 
     /// <summary>How a revocation of one partition completes in generation 1: its acks committed up to
     /// <paramref name="next"/>, then the revoked handler, then the completion (brod PR #351's order).</summary>
-    private static GroupEffect[] CommittedThenRevoked(TopicPartition partition, long next)
+    private static GroupEffect[] CommittedThenRevoked(TopicPartitionId partition, long next)
     {
         var revoked = ValueList.Of(partition);
         return

@@ -12,7 +12,7 @@ public sealed class StartPositionSpecs
     private static readonly ExitReason Crash = ExitReason.Crashed("handler raised");
 
     private static GroupConfig Begin(StartPosition begin, OffsetResetPolicy reset = OffsetResetPolicy.ResetToEarliest) =>
-        Configs.Default() with { Config = new ConsumerConfig { BeginOffset = begin, OffsetResetPolicy = reset } };
+        Configs.Default() with { Config = new ElsaConsumerConfig { BeginOffset = begin, OffsetResetPolicy = reset } };
 
     [Fact]
     public void Symbolic_start_is_resolved_by_the_workers_position_report_and_becomes_the_restart_floor()

@@ -9,7 +9,7 @@ internal static class DiagnosticFacts
     public static GroupEffect.Diagnostic AssertFacts(
         GroupEffect actual,
         DiagnosticKind kind,
-        TopicPartition[]? partitions = null,
+        TopicPartitionId[]? partitions = null,
         int? generation = null,
         WorkerId? worker = null,
         long? offset = null,

@@ -100,11 +100,11 @@ internal sealed class Harness
         Apply(new GroupEvent.Acked(topic, partition, generation, offset));
 
     /// <summary>Shorthand for a topic partition.</summary>
-    public static TopicPartition Tp(string topic, int partition) => new(topic, partition);
+    public static TopicPartitionId Tp(string topic, int partition) => new(topic, partition);
 
     /// <summary>The live worker of a partition.</summary>
     public WorkerId WorkerOf(string topic, int partition) =>
-        State.Partitions[new TopicPartition(topic, partition)].Worker ?? throw new InvalidOperationException($"{topic}/{partition} has no live worker");
+        State.Partitions[new TopicPartitionId(topic, partition)].Worker ?? throw new InvalidOperationException($"{topic}/{partition} has no live worker");
 
     /// <summary>Tells the machine the partition's live worker received offsets first..last.</summary>
     public IReadOnlyList<GroupEffect> Deliver(string topic, int partition, long first, long last) =>
@@ -119,6 +119,6 @@ internal static class Configs
         Group = "group-1",
         Topics = ValueList.Of("orders", "payments"),
         DirectAck = directAck,
-        Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest },
+        Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest },
     };
 }

@@ -9,7 +9,7 @@ internal sealed class Ledger
 {
     private readonly object _gate = new();
     private readonly Queue<HeldAck> _heldAcks = new();
-    private readonly HashSet<(TopicPartition, long)> _crashed = [];
+    private readonly HashSet<(TopicPartitionId, long)> _crashed = [];
     private readonly Dictionary<string, int> _unsentAcks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _batchesInHand = new(StringComparer.Ordinal);
     private TaskCompletionSource _ackHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,7 +43,7 @@ internal sealed class Ledger
     }
 
     /// <summary>True the first time a planned crash at this offset comes up: the handler throws once, then handles it.</summary>
-    public bool CrashFirstTime(TopicPartition partition, long offset)
+    public bool CrashFirstTime(TopicPartitionId partition, long offset)
     {
         lock (_gate)
         {
@@ -126,4 +126,4 @@ internal sealed class Ledger
 }
 
 /// <summary>A batch a handler returned <c>no_ack</c> for, to be acked later with Elsa's <c>ack/5</c>.</summary>
-internal sealed record HeldAck(string Member, TopicPartition Partition, int GenerationId, long LastOffset);
+internal sealed record HeldAck(string Member, TopicPartitionId Partition, int GenerationId, long LastOffset);

@@ -53,7 +53,7 @@ internal sealed class TestGroup
         Oracle = new Oracle(Clock, MaxMembers, StartPosition.Earliest, OffsetResetPolicy.ResetToEarliest, new SimulationStats(), trace: null,
             violation => Specification.Assert(false, "{0}", violation.ToString()));
         Observer = new GroupObserver(this);
-        Partitions = [.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(Topic, p))];
+        Partitions = [.. Enumerable.Range(0, partitions).Select(p => new TopicPartitionId(Topic, p))];
         Cluster = new SimulatedCluster(Clock, Oracle, Partitions, protocol, SessionTimeoutMs, HeartbeatIntervalMs, user: null, (_, _, _, _) => { })
         {
             Observer = Observer,
@@ -79,7 +79,7 @@ internal sealed class TestGroup
 
     public GroupObserver Observer { get; }
 
-    public IReadOnlyList<TopicPartition> Partitions { get; }
+    public IReadOnlyList<TopicPartitionId> Partitions { get; }
 
     /// <summary>A group on one topic with <paramref name="partitions"/> partitions of <paramref name="messagesPerPartition"/>
     /// messages each, counting its race into <paramref name="races"/> (none for a planted bug's hunt).</summary>
@@ -280,7 +280,7 @@ internal sealed class TestGroup
             // Short, so periodic commits go out during a scenario (Elsa's default is 5 s).
             CommitIntervalMs = 500,
             // The messages exist before the group starts; Elsa's default (latest) would skip them.
-            Config = new ConsumerConfig { BeginOffset = StartPosition.Earliest },
+            Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest },
         };
         configure?.Invoke(options);
         return options;
@@ -318,11 +318,11 @@ internal sealed class TestGroup
     }
 
     /// <summary>The member's current ownerships, as the oracle keeps them (they live on after they end).</summary>
-    private List<(TopicPartition Partition, OwnershipEpoch Epoch)> Ownerships(MemberProcess process) =>
+    private List<(TopicPartitionId Partition, OwnershipEpoch Epoch)> Ownerships(MemberProcess process) =>
         [.. Partitions.Select(p => (p, Oracle.EpochOf(process.Index, p))).Where(o => o.Item2 is not null).Select(o => (o.p, o.Item2!))];
 
     /// <summary>Every ack the oracle counted as the member's own in its last ownership of each partition is committed.</summary>
-    private void AssertCommitted(string name, List<(TopicPartition Partition, OwnershipEpoch Epoch)> ownerships)
+    private void AssertCommitted(string name, List<(TopicPartitionId Partition, OwnershipEpoch Epoch)> ownerships)
     {
         foreach (var (partition, epoch) in ownerships)
         {

@@ -51,7 +51,7 @@ internal static class ElsaConsumerConfiguration
         options.ConfigurationProblems = [.. options.ConfigurationProblems, .. problems];
     }
 
-    private static ConsumerConfig Config(SectionReader reader, ConsumerConfig current)
+    private static ElsaConsumerConfig Config(SectionReader reader, ElsaConsumerConfig current)
     {
         var config = current with
         {

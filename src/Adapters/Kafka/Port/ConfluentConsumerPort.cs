@@ -1,14 +1,10 @@
 using Confluent.Kafka;
+using Elsa.Sim.Core;
 using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Kafka.Options;
 using Elsa.Sim.Kafka.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using CoreStartPosition = Elsa.Sim.Core.StartPosition;
-using CoreStartPositionKind = Elsa.Sim.Core.StartPositionKind;
-using CoreTopicPartition = Elsa.Sim.Core.TopicPartition;
-using CommitOutcome = Elsa.Sim.Core.CommitOutcome;
-using PartitionOffset = Elsa.Sim.Core.PartitionOffset;
 
 namespace Elsa.Sim.Kafka.Port;
 
@@ -34,8 +30,8 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     private readonly bool _cooperative;
 
     // Consume thread only (Consume, Seek, and the rebalance callbacks inside Consume and Close).
-    private readonly Dictionary<CoreTopicPartition, long> _positions = [];
-    private readonly HashSet<CoreTopicPartition> _stoppedOutOfRange = [];
+    private readonly Dictionary<TopicPartitionId, long> _positions = [];
+    private readonly HashSet<TopicPartitionId> _stoppedOutOfRange = [];
     private IRebalanceListener? _listener;
 
     /// <summary>Builds the consumer; it joins the group on <see cref="Subscribe"/>.</summary>
@@ -92,7 +88,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
         catch (ConsumeException e) when (e.Error.Code == ErrorCode.Local_AutoOffsetReset && e.ConsumerRecord is { } refused)
         {
             // auto.offset.reset=error: librdkafka stopped fetching the partition and says where it was.
-            var partition = new CoreTopicPartition(refused.Topic, refused.Partition.Value);
+            var partition = new TopicPartitionId(refused.Topic, refused.Partition.Value);
             _stoppedOutOfRange.Add(partition);
             throw new OffsetOutOfRangeException(partition, refused.Offset.Value, e);
         }
@@ -111,7 +107,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
         }
 
         var message = result.Message;
-        var fetched = new CoreTopicPartition(result.Topic, result.Partition.Value);
+        var fetched = new TopicPartitionId(result.Topic, result.Partition.Value);
         _positions[fetched] = result.Offset.Value + 1;
         return new FetchedMessage(
             fetched,
@@ -122,10 +118,10 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<CoreTopicPartition> partitions, TimeSpan timeout) =>
+    public ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartitionId> partitions, TimeSpan timeout) =>
         ValueTask.FromResult(Committed(partitions, timeout));
 
-    private IReadOnlyList<long?> Committed(IReadOnlyList<CoreTopicPartition> partitions, TimeSpan timeout)
+    private IReadOnlyList<long?> Committed(IReadOnlyList<TopicPartitionId> partitions, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         List<TopicPartitionOffset> committed;
@@ -176,7 +172,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     }
 
     /// <inheritdoc />
-    public void Seek(CoreTopicPartition partition, long offset)
+    public void Seek(TopicPartitionId partition, long offset)
     {
         try
         {
@@ -198,7 +194,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     }
 
     /// <summary>Restarts fetching a partition librdkafka stopped after an out-of-range error, where a seek is refused.</summary>
-    private void AssignAgain(CoreTopicPartition partition, long offset)
+    private void AssignAgain(TopicPartitionId partition, long offset)
     {
         if (_cooperative)
         {
@@ -217,16 +213,16 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     }
 
     /// <inheritdoc />
-    public void Pause(IReadOnlyList<CoreTopicPartition> partitions) => PauseOrResume(partitions, pause: true);
+    public void Pause(IReadOnlyList<TopicPartitionId> partitions) => PauseOrResume(partitions, pause: true);
 
     /// <inheritdoc />
-    public void Resume(IReadOnlyList<CoreTopicPartition> partitions) => PauseOrResume(partitions, pause: false);
+    public void Resume(IReadOnlyList<TopicPartitionId> partitions) => PauseOrResume(partitions, pause: false);
 
     /// <inheritdoc />
-    public ValueTask<Watermarks> QueryWatermarksAsync(CoreTopicPartition partition, TimeSpan timeout) =>
+    public ValueTask<Watermarks> QueryWatermarksAsync(TopicPartitionId partition, TimeSpan timeout) =>
         ValueTask.FromResult(QueryWatermarks(partition, timeout));
 
-    private Watermarks QueryWatermarks(CoreTopicPartition partition, TimeSpan timeout)
+    private Watermarks QueryWatermarks(TopicPartitionId partition, TimeSpan timeout)
     {
         try
         {
@@ -240,7 +236,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     }
 
     /// <inheritdoc />
-    public Watermarks? CachedWatermarks(CoreTopicPartition partition)
+    public Watermarks? CachedWatermarks(TopicPartitionId partition)
     {
         try
         {
@@ -337,7 +333,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
         foreach (var start in starts)
         {
             _stoppedOutOfRange.Remove(start.Partition);
-            if (start.Position is { Kind: CoreStartPositionKind.Offset } at)
+            if (start.Position is { Kind: StartPositionKind.Offset } at)
             {
                 _positions[start.Partition] = at.Offset;
             }
@@ -351,7 +347,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     }
 
     /// <summary>Partitions leave: their positions and out-of-range marks go with them.</summary>
-    private CoreTopicPartition[] Forget(List<TopicPartitionOffset> partitions)
+    private TopicPartitionId[] Forget(List<TopicPartitionOffset> partitions)
     {
         var leaving = ToCore(partitions);
         foreach (var partition in leaving)
@@ -363,7 +359,7 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
         return leaving;
     }
 
-    private void PauseOrResume(IReadOnlyList<CoreTopicPartition> partitions, bool pause)
+    private void PauseOrResume(IReadOnlyList<TopicPartitionId> partitions, bool pause)
     {
         try
         {
@@ -384,19 +380,19 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
         }
     }
 
-    private static Offset ToOffset(CoreStartPosition? position) => position switch
+    private static Offset ToOffset(StartPosition? position) => position switch
     {
         null => Offset.Unset,
-        { Kind: CoreStartPositionKind.Earliest } => Offset.Beginning,
-        { Kind: CoreStartPositionKind.Latest } => Offset.End,
+        { Kind: StartPositionKind.Earliest } => Offset.Beginning,
+        { Kind: StartPositionKind.Latest } => Offset.End,
         { } at => new Offset(at.Offset),
     };
 
-    private static TopicPartition ToKafka(CoreTopicPartition tp) => new(tp.Topic, new Partition(tp.Partition));
+    private static TopicPartition ToKafka(TopicPartitionId tp) => new(tp.Topic, new Partition(tp.Partition));
 
-    private static CoreTopicPartition ToCore(TopicPartition tp) => new(tp.Topic, tp.Partition.Value);
+    private static TopicPartitionId ToCore(TopicPartition tp) => new(tp.Topic, tp.Partition.Value);
 
-    private static CoreTopicPartition[] ToCore(List<TopicPartitionOffset> partitions) =>
+    private static TopicPartitionId[] ToCore(List<TopicPartitionOffset> partitions) =>
         partitions.Select(p => ToCore(p.TopicPartition)).ToArray();
 
     private static LogLevel LevelOf(SyslogLevel level) => level switch

@@ -17,9 +17,9 @@ internal sealed class Oracle
     private readonly SimulationStats _stats;
     private readonly TraceSink? _trace;
     private readonly Action<Violation> _violated;
-    private readonly Dictionary<TopicPartition, PartitionHistory> _histories = [];
-    private readonly Dictionary<TopicPartition, OwnershipEpoch>[] _epochs;
-    private readonly Dictionary<TopicPartition, int>[] _liveHandlers;
+    private readonly Dictionary<TopicPartitionId, PartitionHistory> _histories = [];
+    private readonly Dictionary<TopicPartitionId, OwnershipEpoch>[] _epochs;
+    private readonly Dictionary<TopicPartitionId, int>[] _liveHandlers;
     private readonly bool[] _failing;
     private SimulatedCluster? _cluster;
     private Func<int, bool> _isFenced = _ => false;
@@ -40,8 +40,8 @@ internal sealed class Oracle
         _stats = stats;
         _trace = trace;
         _violated = violated;
-        _epochs = [.. Enumerable.Range(0, members).Select(_ => new Dictionary<TopicPartition, OwnershipEpoch>())];
-        _liveHandlers = [.. Enumerable.Range(0, members).Select(_ => new Dictionary<TopicPartition, int>())];
+        _epochs = [.. Enumerable.Range(0, members).Select(_ => new Dictionary<TopicPartitionId, OwnershipEpoch>())];
+        _liveHandlers = [.. Enumerable.Range(0, members).Select(_ => new Dictionary<TopicPartitionId, int>())];
         _failing = new bool[members];
     }
 
@@ -64,21 +64,21 @@ internal sealed class Oracle
         }
     }
 
-    public PartitionHistory History(TopicPartition partition) => _histories[partition];
+    public PartitionHistory History(TopicPartitionId partition) => _histories[partition];
 
     /// <summary>Whether <paramref name="member"/>'s current ownership holds <paramref name="partition"/>.</summary>
-    public bool Owns(int member, TopicPartition partition) => _epochs[member].ContainsKey(partition);
+    public bool Owns(int member, TopicPartitionId partition) => _epochs[member].ContainsKey(partition);
 
     /// <summary><paramref name="member"/>'s current ownership of <paramref name="partition"/>, if any.</summary>
-    public OwnershipEpoch? EpochOf(int member, TopicPartition partition) => _epochs[member].GetValueOrDefault(partition);
+    public OwnershipEpoch? EpochOf(int member, TopicPartitionId partition) => _epochs[member].GetValueOrDefault(partition);
 
     /// <summary>A broken property: reported to the driver at once, naming the members and partition it is about.</summary>
-    public void Violate(string kind, string detail, int? member = null, TopicPartition? partition = null, int? other = null)
+    public void Violate(string kind, string detail, int? member = null, TopicPartitionId? partition = null, int? other = null)
     {
         var violation = new Violation(kind, NowMs, detail)
         {
             Members = new[] { member, other }.OfType<int>().ToValueList(),
-            Partitions = partition is { } named ? ValueList.Of(named) : ValueList<TopicPartition>.Empty,
+            Partitions = partition is { } named ? ValueList.Of(named) : ValueList<TopicPartitionId>.Empty,
         };
         _trace?.Record(new ViolationRecord(kind, detail, [.. violation.Members], [.. violation.Partitions.Select(p => p.ToString())]) { AtMs = NowMs });
         _violated(violation);
@@ -88,14 +88,14 @@ internal sealed class Oracle
     public void Note(string kind, string text, int? member = null) => _trace?.Record(new NoteRecord(kind, text) { AtMs = NowMs, Member = member });
 
     /// <summary>A fault struck: a line in the trace.</summary>
-    public void Fault(FaultKind kind, string text, int? member, TopicPartition? partition) =>
+    public void Fault(FaultKind kind, string text, int? member, TopicPartitionId? partition) =>
         _trace?.Record(new FaultRecord(kind, text) { AtMs = NowMs, Member = member, Partition = partition?.ToString() });
 
     // ---- the client (SimulatedPort) ---------------------------------------------------------------------------------
 
     /// <summary>An assignment callback begins: each partition's ownership starts here, from what the coordinator has
     /// committed (the oracle's own reading).</summary>
-    public void AssignmentBegins(int member, IReadOnlyList<TopicPartition> partitions)
+    public void AssignmentBegins(int member, IReadOnlyList<TopicPartitionId> partitions)
     {
         foreach (var tp in partitions)
         {
@@ -107,7 +107,7 @@ internal sealed class Oracle
     }
 
     /// <summary>The assignment callback returned where <paramref name="partition"/> starts (null: nowhere yet).</summary>
-    public void Positioned(int member, TopicPartition partition, long? offset)
+    public void Positioned(int member, TopicPartitionId partition, long? offset)
     {
         if (offset is { } at && _epochs[member].TryGetValue(partition, out var epoch))
         {
@@ -116,7 +116,7 @@ internal sealed class Oracle
     }
 
     /// <summary>The host moved a partition's fetch position: a restart, or the reset after an out-of-range position.</summary>
-    public void Sought(int member, TopicPartition partition, long offset)
+    public void Sought(int member, TopicPartitionId partition, long offset)
     {
         if (_epochs[member].TryGetValue(partition, out var epoch))
         {
@@ -125,7 +125,7 @@ internal sealed class Oracle
     }
 
     /// <summary>The client found a partition's position outside its log and stopped fetching it.</summary>
-    public void OutOfRange(int member, TopicPartition partition, long position)
+    public void OutOfRange(int member, TopicPartitionId partition, long position)
     {
         if (_epochs[member].TryGetValue(partition, out var epoch))
         {
@@ -133,7 +133,7 @@ internal sealed class Oracle
         }
     }
 
-    private void OutOfRange(TopicPartition partition, OwnershipEpoch epoch, long position)
+    private void OutOfRange(TopicPartitionId partition, OwnershipEpoch epoch, long position)
     {
         Cause(partition);
         var log = Cluster.Log(partition);
@@ -146,7 +146,7 @@ internal sealed class Oracle
 
     /// <summary>A revoke or lost callback begins. <paramref name="canCommit"/>: the coordinator would accept the member's
     /// commits now, so whatever was acked must be committed before the callback returns.</summary>
-    public void RevocationBegins(int member, IReadOnlyList<TopicPartition> partitions, bool lost, bool canCommit)
+    public void RevocationBegins(int member, IReadOnlyList<TopicPartitionId> partitions, bool lost, bool canCommit)
     {
         foreach (var tp in partitions)
         {
@@ -161,7 +161,7 @@ internal sealed class Oracle
 
     /// <summary>A revoke or lost callback returned: the client hands the partitions on. Acks that reached the group
     /// manager before it completed the revocation must have been sent in a commit by now.</summary>
-    public void RevocationEnded(int member, IReadOnlyList<TopicPartition> partitions, bool lost)
+    public void RevocationEnded(int member, IReadOnlyList<TopicPartitionId> partitions, bool lost)
     {
         foreach (var tp in partitions)
         {
@@ -219,7 +219,7 @@ internal sealed class Oracle
     // ---- the coordinator ----------------------------------------------------------------------------------------------
 
     /// <summary>The coordinator applied a commit: it must come from the partition's owner and never go backwards.</summary>
-    public void CommitAccepted(int member, string memberId, int generation, TopicPartition tp, long next, string? owner, long? committed)
+    public void CommitAccepted(int member, string memberId, int generation, TopicPartitionId tp, long next, string? owner, long? committed)
     {
         if (owner is not null && owner != memberId)
         {
@@ -233,7 +233,7 @@ internal sealed class Oracle
     }
 
     /// <summary>Something happened that may legitimately cause duplicates of <paramref name="partition"/>'s messages.</summary>
-    public void Cause(TopicPartition partition) => _histories[partition].LastCauseMs = NowMs;
+    public void Cause(TopicPartitionId partition) => _histories[partition].LastCauseMs = NowMs;
 
     // ---- the group manager (CheckedMachine) ------------------------------------------------------------------------
 
@@ -257,7 +257,7 @@ internal sealed class Oracle
 
                 break;
             case GroupEvent.Acked e:
-                var partition = new TopicPartition(e.Topic, e.Partition);
+                var partition = new TopicPartitionId(e.Topic, e.Partition);
                 if (epochs.TryGetValue(partition, out var owned) && !owned.Lost && !owned.RevocationCompleted &&
                     e.GenerationId >= owned.Generation && e.GenerationId <= transition.State.GenerationId &&
                     e.Offset >= 0 && e.Offset <= owned.MaxDelivered)
@@ -388,7 +388,7 @@ internal sealed class Oracle
 
     /// <summary>A member's host made a handler for a partition: it must own the partition and run no other handler for
     /// it. Returns the ownership the handler belongs to (null: none, already reported).</summary>
-    public OwnershipEpoch? HandlerStarted(int member, TopicPartition partition)
+    public OwnershipEpoch? HandlerStarted(int member, TopicPartitionId partition)
     {
         var live = _liveHandlers[member];
         if (live.GetValueOrDefault(partition) > 0)
@@ -419,7 +419,7 @@ internal sealed class Oracle
 
     private bool Excused(int member) => _isFenced(member) || _failing[member];
 
-    public void HandlerEnded(int member, TopicPartition partition)
+    public void HandlerEnded(int member, TopicPartitionId partition)
     {
         var live = _liveHandlers[member];
         if (live.GetValueOrDefault(partition) > 1)
@@ -434,7 +434,7 @@ internal sealed class Oracle
 
     /// <summary>A batch is about to reach a handler: its member must still own the partition through the ownership the
     /// handler was made in (not revoked to completion, not lost to completion).</summary>
-    public void BatchHanded(int member, TopicPartition partition, OwnershipEpoch epoch, long first, long last)
+    public void BatchHanded(int member, TopicPartitionId partition, OwnershipEpoch epoch, long first, long last)
     {
         if (!_epochs[member].TryGetValue(partition, out var current) || !ReferenceEquals(current, epoch) || epoch.RevocationCompleted)
         {
@@ -447,7 +447,7 @@ internal sealed class Oracle
 
     /// <summary>A handler returned from <paramref name="first"/>..<paramref name="last"/> (an empty range when it threw
     /// before finishing any).</summary>
-    public void Handled(int member, TopicPartition partition, OwnershipEpoch epoch, long first, long last)
+    public void Handled(int member, TopicPartitionId partition, OwnershipEpoch epoch, long first, long last)
     {
         var history = _histories[partition];
         if (last >= first && _isFenced(member))
@@ -478,7 +478,7 @@ internal sealed class Oracle
 
     /// <summary>A handler's batch was cancelled: only a failing member may cancel its handlers; a clean stop or a
     /// revocation lets the batch in hand finish.</summary>
-    public void HandlerCancelled(int member, TopicPartition partition)
+    public void HandlerCancelled(int member, TopicPartitionId partition)
     {
         Cause(partition);
         if (!_failing[member])
@@ -488,7 +488,7 @@ internal sealed class Oracle
     }
 
     /// <summary>A handler threw (its worker crashes): a cause, and a crash counted against the restart budget.</summary>
-    public void HandlerCrashed(TopicPartition partition, OwnershipEpoch epoch)
+    public void HandlerCrashed(TopicPartitionId partition, OwnershipEpoch epoch)
     {
         epoch.RecordCrash(NowMs);
         Cause(partition);
@@ -541,14 +541,14 @@ internal sealed class Oracle
 
     /// <summary>Whether a partition is left parked because its restart budget was really spent (the oracle's own count of
     /// its handlers' crashes) under the park policy.</summary>
-    public bool SpentRestartBudget(TopicPartition partition, RestartConfig restart) =>
+    public bool SpentRestartBudget(TopicPartitionId partition, RestartConfig restart) =>
         _epochs.Any(epochs => epochs.TryGetValue(partition, out var epoch) && epoch.SpentRestartBudget(restart.MaxRestarts, restart.WithinMs));
 
     // ---- resolutions --------------------------------------------------------------------------------------------------
 
     /// <summary>Where the host puts a partition's worker of this ownership: the first start, a restart, or the landing of a
     /// reset after an out-of-range position.</summary>
-    private void Landed(TopicPartition partition, OwnershipEpoch epoch, long offset)
+    private void Landed(TopicPartitionId partition, OwnershipEpoch epoch, long offset)
     {
         if (epoch.OutOfRangeAt is { } refused)
         {
@@ -576,10 +576,10 @@ internal sealed class Oracle
         }
     }
 
-    private static TopicPartition? PartitionOf(GroupState state, WorkerId worker) =>
+    private static TopicPartitionId? PartitionOf(GroupState state, WorkerId worker) =>
         state.Workers.TryGetValue(worker, out var partition) ? partition : null;
 
-    private void Anchor(TopicPartition partition, OwnershipEpoch epoch, long offset)
+    private void Anchor(TopicPartitionId partition, OwnershipEpoch epoch, long offset)
     {
         // The first start of an ownership with nothing committed: begin_offset, by the oracle's own reading of the log, is
         // anywhere from where it resolved when the assignment began to where it resolves now. A start before that range
@@ -595,7 +595,7 @@ internal sealed class Oracle
         _histories[partition].Anchor = begin;
     }
 
-    private long ResolveReset(TopicPartition partition)
+    private long ResolveReset(TopicPartitionId partition)
     {
         var log = Cluster.Log(partition);
         return _resetPolicy == OffsetResetPolicy.ResetToEarliest ? log.LogStart : log.HighWatermark;

@@ -12,7 +12,7 @@ public sealed record Violation(string Kind, long AtMs, string Detail)
     public ValueList<int> Members { get; init; } = ValueList<int>.Empty;
 
     /// <summary>The partitions it is about.</summary>
-    public ValueList<TopicPartition> Partitions { get; init; } = ValueList<TopicPartition>.Empty;
+    public ValueList<TopicPartitionId> Partitions { get; init; } = ValueList<TopicPartitionId>.Empty;
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind} at {AtMs} ms: {Detail}";

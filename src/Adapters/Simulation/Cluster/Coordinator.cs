@@ -10,7 +10,7 @@ namespace Elsa.Sim.Simulation;
 internal sealed class Coordinator(SimulatedCluster cluster)
 {
     private readonly SortedDictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<TopicPartition, string> _owners = [];
+    private readonly Dictionary<TopicPartitionId, string> _owners = [];
     private readonly Dictionary<string, string> _instances = new(StringComparer.Ordinal);
     private bool _preparing;
     private long _unavailableUntilMs = -1;
@@ -18,7 +18,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
     private int _memberSequence;
 
     /// <summary>Committed offsets (Kafka's convention), as the coordinator stores them.</summary>
-    public Dictionary<TopicPartition, long> Committed { get; } = [];
+    public Dictionary<TopicPartitionId, long> Committed { get; } = [];
 
     public int Generation { get; private set; }
 
@@ -33,7 +33,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
 
     /// <summary>A member joins (or rejoins) the group, claiming what it still owns (cooperative) or nothing (eager).
     /// Returns the member id, or an error; the assignment arrives later, when the round completes.</summary>
-    public (CoordinatorResponse Response, string? MemberId) Join(GroupClient client, string? memberId, IReadOnlyList<TopicPartition> owned)
+    public (CoordinatorResponse Response, string? MemberId) Join(GroupClient client, string? memberId, IReadOnlyList<TopicPartitionId> owned)
     {
         if (!Available)
         {
@@ -127,7 +127,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
 
     /// <summary>OffsetFetch: the committed offsets of <paramref name="partitions"/> (null for none), or null while the
     /// coordinator is unavailable.</summary>
-    public IReadOnlyList<long?>? CommittedOffsets(IReadOnlyList<TopicPartition> partitions) =>
+    public IReadOnlyList<long?>? CommittedOffsets(IReadOnlyList<TopicPartitionId> partitions) =>
         Available ? [.. partitions.Select(tp => Committed.TryGetValue(tp, out var offset) ? offset : (long?)null)] : null;
 
     /// <summary>The coordinator moves: unavailable for a while, then every session starts afresh (the new coordinator
@@ -170,20 +170,20 @@ internal sealed class Coordinator(SimulatedCluster cluster)
     public bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
 
     /// <summary>The member that owns <paramref name="partition"/> in the current generation, if any.</summary>
-    public string? OwnerOf(TopicPartition partition) => _owners.GetValueOrDefault(partition);
+    public string? OwnerOf(TopicPartitionId partition) => _owners.GetValueOrDefault(partition);
 
     /// <summary>A static member's new client joined with its predecessor's <c>group.instance.id</c> (KIP-345): it takes
     /// the predecessor's place under a new member id, and the predecessor's id is fenced from now on. In a stable group it
     /// gets the predecessor's partitions back in the current generation, without a rebalance; during a round it counts as
     /// joined.</summary>
-    private string Replace(string predecessorId, GroupClient client, IReadOnlyList<TopicPartition> owned)
+    private string Replace(string predecessorId, GroupClient client, IReadOnlyList<TopicPartitionId> owned)
     {
         Forget(predecessorId);
         var id = NewMemberId(client);
         var member = new GroupMember(id, client) { Joined = true, Claimed = owned };
         _members.Add(id, member);
         _instances[client.InstanceId!] = id;
-        var partitions = new List<TopicPartition>();
+        var partitions = new List<TopicPartitionId>();
         foreach (var (tp, owner) in _owners.ToArray())
         {
             if (owner == predecessorId)
@@ -212,7 +212,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
         {
             // SyncGroup's answer, as in a completed round: the partitions the predecessor held.
             var generation = Generation;
-            IReadOnlyList<TopicPartition> assigned = [.. partitions.Order()];
+            IReadOnlyList<TopicPartitionId> assigned = [.. partitions.Order()];
             Clock.After(0, () => client.FromCoordinator(() => client.OnAssigned(id, generation, assigned)));
         }
 
@@ -343,11 +343,11 @@ internal sealed class Coordinator(SimulatedCluster cluster)
     /// <summary>Sticky assignment: members keep what they claim up to their fair share; the rest of the free partitions
     /// go to the least loaded. A claimed partition over a member's share is withheld for one round, so its owner revokes
     /// it before anyone else gets it (cooperative). Eager members claim nothing, so this is a plain balanced spread.</summary>
-    private List<(GroupMember Member, IReadOnlyList<TopicPartition> Partitions)> Assign()
+    private List<(GroupMember Member, IReadOnlyList<TopicPartitionId> Partitions)> Assign()
     {
         var members = _members.Values.ToList();
         var all = cluster.Partitions;
-        var claimedBy = new Dictionary<TopicPartition, GroupMember>();
+        var claimedBy = new Dictionary<TopicPartitionId, GroupMember>();
         foreach (var member in members)
         {
             foreach (var tp in member.Claimed.Order())
@@ -356,7 +356,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
             }
         }
 
-        var targets = members.ToDictionary(m => m, _ => new List<TopicPartition>());
+        var targets = members.ToDictionary(m => m, _ => new List<TopicPartitionId>());
         var quota = new Dictionary<GroupMember, int>();
         for (var i = 0; i < members.Count; i++)
         {
@@ -380,7 +380,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
             }
         }
 
-        return members.Select(m => (m, (IReadOnlyList<TopicPartition>)targets[m].Order().ToArray())).ToList();
+        return members.Select(m => (m, (IReadOnlyList<TopicPartitionId>)targets[m].Order().ToArray())).ToList();
     }
 
     private sealed class GroupMember(string id, GroupClient client)
@@ -393,6 +393,6 @@ internal sealed class Coordinator(SimulatedCluster cluster)
 
         public bool Joined { get; set; }
 
-        public IReadOnlyList<TopicPartition> Claimed { get; set; } = [];
+        public IReadOnlyList<TopicPartitionId> Claimed { get; set; } = [];
     }
 }

@@ -84,7 +84,7 @@ internal sealed class GroupClient
 
     /// <summary>Reads the group's committed offsets, retrying while the coordinator is unavailable until
     /// <paramref name="timeoutMs"/> has passed; null when it never answered.</summary>
-    public void FetchCommitted(IReadOnlyList<TopicPartition> partitions, long timeoutMs, Action<IReadOnlyList<long?>?> onResponse)
+    public void FetchCommitted(IReadOnlyList<TopicPartitionId> partitions, long timeoutMs, Action<IReadOnlyList<long?>?> onResponse)
     {
         var deadlineMs = Clock.NowMs + timeoutMs;
         void Attempt() => ToCoordinator(() => _cluster.Coordinator.CommittedOffsets(partitions), committed =>
@@ -102,7 +102,7 @@ internal sealed class GroupClient
     }
 
     /// <summary>Asks a partition's leader for its watermarks.</summary>
-    public void QueryWatermarks(TopicPartition partition, Action<Watermarks> onResponse) =>
+    public void QueryWatermarks(TopicPartitionId partition, Action<Watermarks> onResponse) =>
         ToCoordinator(() => new Watermarks(_cluster.Log(partition).LogStart, _cluster.Log(partition).HighWatermark), onResponse);
 
     /// <summary>A request and its response, each FIFO with network latency. A request already on the wire arrives even if
@@ -126,7 +126,7 @@ internal sealed class GroupClient
 
     /// <summary>SyncGroup's answer: the member's partitions in a generation. The cooperative protocol hands over only what
     /// is new, then revokes what moved and rejoins so the next round can hand it on.</summary>
-    public void OnAssigned(string memberId, int generation, IReadOnlyList<TopicPartition> target)
+    public void OnAssigned(string memberId, int generation, IReadOnlyList<TopicPartitionId> target)
     {
         if (!_joining || memberId != MemberId || _left)
         {

@@ -16,13 +16,13 @@ internal sealed class SimulatedCluster
 
     private static readonly ReadOnlyMemory<byte> ModelValue = new byte[MessageBytes];
 
-    private readonly Dictionary<TopicPartition, PartitionLog> _logs = [];
+    private readonly Dictionary<TopicPartitionId, PartitionLog> _logs = [];
     private readonly List<SimulatedPort> _ports = [];
-    private readonly Func<TopicPartition, long, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)>? _content;
-    private readonly Action<FaultKind, string, int?, TopicPartition?> _faultFired;
+    private readonly Func<TopicPartitionId, long, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)>? _content;
+    private readonly Action<FaultKind, string, int?, TopicPartitionId?> _faultFired;
 
-    public SimulatedCluster(SimClock clock, Oracle oracle, IReadOnlyList<TopicPartition> partitions, RebalanceProtocol protocol,
-        long sessionTimeoutMs, long heartbeatIntervalMs, UserHandler? user, Action<FaultKind, string, int?, TopicPartition?> faultFired)
+    public SimulatedCluster(SimClock clock, Oracle oracle, IReadOnlyList<TopicPartitionId> partitions, RebalanceProtocol protocol,
+        long sessionTimeoutMs, long heartbeatIntervalMs, UserHandler? user, Action<FaultKind, string, int?, TopicPartitionId?> faultFired)
     {
         Clock = clock;
         Oracle = oracle;
@@ -46,7 +46,7 @@ internal sealed class SimulatedCluster
 
     public Coordinator Coordinator { get; }
 
-    public IReadOnlyList<TopicPartition> Partitions { get; }
+    public IReadOnlyList<TopicPartitionId> Partitions { get; }
 
     public RebalanceProtocol Protocol { get; }
 
@@ -61,10 +61,10 @@ internal sealed class SimulatedCluster
     /// <summary>What a driver sees of the clients besides the oracle's checks (a systematic test's cues and races).</summary>
     public IWorldObserver Observer { get; init; } = NoObserver.Instance;
 
-    public PartitionLog Log(TopicPartition partition) => _logs[partition];
+    public PartitionLog Log(TopicPartitionId partition) => _logs[partition];
 
     /// <summary>Appends <paramref name="count"/> messages to a partition and wakes the consumers waiting for data.</summary>
-    public void Produce(TopicPartition partition, int count)
+    public void Produce(TopicPartitionId partition, int count)
     {
         if (count <= 0)
         {
@@ -79,11 +79,11 @@ internal sealed class SimulatedCluster
     }
 
     /// <summary>Retention deletes everything of a partition below <paramref name="offset"/>.</summary>
-    public void DeleteBefore(TopicPartition partition, long offset) => _logs[partition].DeleteBefore(offset);
+    public void DeleteBefore(TopicPartitionId partition, long offset) => _logs[partition].DeleteBefore(offset);
 
     /// <summary>The message at <paramref name="offset"/>, as a fetch returns it: the user's content when a run has a user
     /// handler, else <see cref="MessageBytes"/> bytes of nothing; a timestamp from a fixed epoch, never the wall clock.</summary>
-    public FetchedMessage Message(TopicPartition partition, long offset)
+    public FetchedMessage Message(TopicPartitionId partition, long offset)
     {
         var (key, value) = _content is null ? (ReadOnlyMemory<byte>.Empty, ModelValue) : _content(partition, offset);
         return new FetchedMessage(partition, offset, UserHandler.TimestampEpochMs + offset, key, value);
@@ -91,7 +91,7 @@ internal sealed class SimulatedCluster
 
     /// <summary>A fault struck (counted, and traced), at <paramref name="member"/> or <paramref name="partition"/> when it
     /// struck one.</summary>
-    public void FaultFired(FaultKind kind, string text, int? member = null, TopicPartition? partition = null) => _faultFired(kind, text, member, partition);
+    public void FaultFired(FaultKind kind, string text, int? member = null, TopicPartitionId? partition = null) => _faultFired(kind, text, member, partition);
 
     /// <summary>A client connected: it is woken when data arrives.</summary>
     public void Connect(SimulatedPort port) => _ports.Add(port);

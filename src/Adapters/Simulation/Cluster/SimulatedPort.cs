@@ -18,12 +18,12 @@ internal sealed class SimulatedPort : IConsumerPort
     private const int MessagesPerFetch = 64;
 
     private readonly SimulatedCluster _cluster;
-    private readonly Dictionary<TopicPartition, long?> _positions = [];
-    private readonly List<TopicPartition> _fetchOrder = [];
-    private readonly HashSet<TopicPartition> _assignment = [];
-    private readonly HashSet<TopicPartition> _revoking = [];
-    private readonly HashSet<TopicPartition> _paused = [];
-    private readonly HashSet<TopicPartition> _outOfRange = [];
+    private readonly Dictionary<TopicPartitionId, long?> _positions = [];
+    private readonly List<TopicPartitionId> _fetchOrder = [];
+    private readonly HashSet<TopicPartitionId> _assignment = [];
+    private readonly HashSet<TopicPartitionId> _revoking = [];
+    private readonly HashSet<TopicPartitionId> _paused = [];
+    private readonly HashSet<TopicPartitionId> _outOfRange = [];
     private readonly Queue<Callback> _callbacks = new();
     private IRebalanceListener? _listener;
     private TaskCompletionSource? _wake;
@@ -82,7 +82,7 @@ internal sealed class SimulatedPort : IConsumerPort
         return null;
     }
 
-    public async ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartition> partitions, TimeSpan timeout)
+    public async ValueTask<IReadOnlyList<long?>> CommittedAsync(IReadOnlyList<TopicPartitionId> partitions, TimeSpan timeout)
     {
         var answer = new TaskCompletionSource<IReadOnlyList<long?>?>(TaskCreationOptions.RunContinuationsAsynchronously);
         Client.FetchCommitted(partitions, (long)timeout.TotalMilliseconds, committed => answer.TrySetResult(committed));
@@ -101,7 +101,7 @@ internal sealed class SimulatedPort : IConsumerPort
         return outcome;
     }
 
-    public void Seek(TopicPartition partition, long offset)
+    public void Seek(TopicPartitionId partition, long offset)
     {
         if (!_positions.ContainsKey(partition))
         {
@@ -114,7 +114,7 @@ internal sealed class SimulatedPort : IConsumerPort
         Wake();
     }
 
-    public void Pause(IReadOnlyList<TopicPartition> partitions)
+    public void Pause(IReadOnlyList<TopicPartitionId> partitions)
     {
         foreach (var partition in partitions)
         {
@@ -127,7 +127,7 @@ internal sealed class SimulatedPort : IConsumerPort
         _cluster.Observer.PausedOrResumed(Member, paused: true, RacesRevocation);
     }
 
-    public void Resume(IReadOnlyList<TopicPartition> partitions)
+    public void Resume(IReadOnlyList<TopicPartitionId> partitions)
     {
         _paused.ExceptWith(partitions);
         _cluster.Observer.PausedOrResumed(Member, paused: false, RacesRevocation);
@@ -142,14 +142,14 @@ internal sealed class SimulatedPort : IConsumerPort
 
     private bool RacesRevocation => _revokingThread is { } thread && thread != Environment.CurrentManagedThreadId;
 
-    public async ValueTask<Watermarks> QueryWatermarksAsync(TopicPartition partition, TimeSpan timeout)
+    public async ValueTask<Watermarks> QueryWatermarksAsync(TopicPartitionId partition, TimeSpan timeout)
     {
         var answer = new TaskCompletionSource<Watermarks>(TaskCreationOptions.RunContinuationsAsynchronously);
         Client.QueryWatermarks(partition, answer.SetResult);
         return await answer.Task;
     }
 
-    public Watermarks? CachedWatermarks(TopicPartition partition)
+    public Watermarks? CachedWatermarks(TopicPartitionId partition)
     {
         var log = _cluster.Log(partition);
         return new Watermarks(log.LogStart, log.HighWatermark);
@@ -167,7 +167,7 @@ internal sealed class SimulatedPort : IConsumerPort
         // already queued is reported as one.
         var lost = _callbacks.Any(c => c.Lost);
         _callbacks.Clear();
-        TopicPartition[] held = [.. _positions.Keys.Order()];
+        TopicPartitionId[] held = [.. _positions.Keys.Order()];
         if (held.Length > 0 && _listener is not null)
         {
             await RunAsync(new Callback(Assign: false, held, lost, Then: null));
@@ -180,13 +180,13 @@ internal sealed class SimulatedPort : IConsumerPort
     public void Dispose() => _cluster.Disconnect(this);
 
     /// <summary>The partitions the client holds or is about to be handed (the assignment as librdkafka tracks it).</summary>
-    public IReadOnlyList<TopicPartition> Owned() => [.. _assignment.Order()];
+    public IReadOnlyList<TopicPartitionId> Owned() => [.. _assignment.Order()];
 
     /// <summary>What a cooperative rejoin claims: the assignment, less what is being revoked.</summary>
-    public IReadOnlyList<TopicPartition> Claimable() => [.. _assignment.Except(_revoking).Order()];
+    public IReadOnlyList<TopicPartitionId> Claimable() => [.. _assignment.Except(_revoking).Order()];
 
     /// <summary>The protocol handed over new partitions: the assignment callback runs in the next poll.</summary>
-    public void QueueAssign(IReadOnlyList<TopicPartition> added)
+    public void QueueAssign(IReadOnlyList<TopicPartitionId> added)
     {
         _assignment.UnionWith(added);
         _callbacks.Enqueue(new Callback(Assign: true, added, Lost: false, Then: null));
@@ -195,7 +195,7 @@ internal sealed class SimulatedPort : IConsumerPort
 
     /// <summary>The protocol takes partitions away (or found them lost): the callback runs in the next poll, and
     /// <paramref name="then"/> once it returned.</summary>
-    public void QueueRevoke(IReadOnlyList<TopicPartition> partitions, bool lost, Action then)
+    public void QueueRevoke(IReadOnlyList<TopicPartitionId> partitions, bool lost, Action then)
     {
         _revoking.UnionWith(partitions);
         _callbacks.Enqueue(new Callback(Assign: false, partitions, lost, then));
@@ -243,7 +243,7 @@ internal sealed class SimulatedPort : IConsumerPort
         callback.Then?.Invoke();
     }
 
-    private async Task AssignAsync(IRebalanceListener listener, IReadOnlyList<TopicPartition> partitions)
+    private async Task AssignAsync(IRebalanceListener listener, IReadOnlyList<TopicPartitionId> partitions)
     {
         Oracle.AssignmentBegins(Member, partitions);
         var starts = await listener.OnPartitionsAssignedAsync(partitions);
@@ -318,5 +318,5 @@ internal sealed class SimulatedPort : IConsumerPort
     }
 
     /// <summary>A rebalance callback waiting for the next poll.</summary>
-    private sealed record Callback(bool Assign, IReadOnlyList<TopicPartition> Partitions, bool Lost, Action? Then);
+    private sealed record Callback(bool Assign, IReadOnlyList<TopicPartitionId> Partitions, bool Lost, Action? Then);
 }

@@ -64,7 +64,7 @@ public sealed record Scenario(
         Topics = [.. topics],
         DirectAck = DirectAck,
         CommitIntervalMs = CommitIntervalMs,
-        Config = new ConsumerConfig
+        Config = new ElsaConsumerConfig
         {
             BeginOffset = BeginOffset,
             OffsetResetPolicy = OffsetResetPolicy,

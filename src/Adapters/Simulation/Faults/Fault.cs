@@ -3,7 +3,7 @@ using Elsa.Sim.Core;
 namespace Elsa.Sim.Simulation;
 
 /// <summary>One scheduled fault: what, when, and whom. Targets are indexes resolved when the fault fires (member index
-/// modulo the members, partition index modulo the partitions, in <see cref="TopicPartition"/> order), so a fault
+/// modulo the members, partition index modulo the partitions, in <see cref="TopicPartitionId"/> order), so a fault
 /// schedule stays meaningful when other faults are removed from it while shrinking.</summary>
 /// <param name="AtMs">When the fault fires, in virtual milliseconds.</param>
 /// <param name="Kind">What the fault is.</param>
@@ -45,7 +45,7 @@ public sealed record Fault(long AtMs, FaultKind Kind, int Member, int Partition,
     internal int TargetMember(SimulationOptions shape) => Member % shape.Members;
 
     /// <summary>The partition this fault strikes in a run of <paramref name="shape"/>.</summary>
-    internal TopicPartition TargetPartition(SimulationOptions shape)
+    internal TopicPartitionId TargetPartition(SimulationOptions shape)
     {
         var partitions = shape.TopicPartitions();
         return partitions[Partition % partitions.Count];

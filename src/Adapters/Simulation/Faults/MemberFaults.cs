@@ -8,9 +8,9 @@ namespace Elsa.Sim.Simulation;
 internal sealed class MemberFaults(SimulatedCluster cluster, int member)
 {
     private readonly Dictionary<FaultKind, long> _windowUntilMs = [];
-    private readonly HashSet<TopicPartition> _handlerException = [];
-    private readonly HashSet<TopicPartition> _workerCrash = [];
-    private readonly Dictionary<TopicPartition, long> _ackBeyond = [];
+    private readonly HashSet<TopicPartitionId> _handlerException = [];
+    private readonly HashSet<TopicPartitionId> _workerCrash = [];
+    private readonly Dictionary<TopicPartitionId, long> _ackBeyond = [];
 
     public void OpenWindow(FaultKind kind, long durationMs)
     {
@@ -20,18 +20,18 @@ internal sealed class MemberFaults(SimulatedCluster cluster, int member)
 
     public bool InWindow(FaultKind kind) => _windowUntilMs.TryGetValue(kind, out var until) && cluster.Clock.NowMs < until;
 
-    public void ArmHandlerException(TopicPartition partition) => _handlerException.Add(partition);
+    public void ArmHandlerException(TopicPartitionId partition) => _handlerException.Add(partition);
 
-    public void ArmWorkerCrash(TopicPartition partition) => _workerCrash.Add(partition);
+    public void ArmWorkerCrash(TopicPartitionId partition) => _workerCrash.Add(partition);
 
-    public void ArmAckBeyond(TopicPartition partition, long distance) => _ackBeyond[partition] = distance;
+    public void ArmAckBeyond(TopicPartitionId partition, long distance) => _ackBeyond[partition] = distance;
 
     /// <summary>Whether the worker of <paramref name="partition"/> crashes at this batch, before its handler sees it.</summary>
-    public bool TakeWorkerCrash(TopicPartition partition) => _workerCrash.Remove(partition) && Fired(FaultKind.WorkerCrash, partition, $"the worker of {partition} crashes");
+    public bool TakeWorkerCrash(TopicPartitionId partition) => _workerCrash.Remove(partition) && Fired(FaultKind.WorkerCrash, partition, $"the worker of {partition} crashes");
 
     /// <summary>Whether the handler of <paramref name="partition"/> throws partway through this batch: an armed exception,
     /// or half the batches during a handler outage.</summary>
-    public bool TakeHandlerException(TopicPartition partition, SimRandom rng)
+    public bool TakeHandlerException(TopicPartitionId partition, SimRandom rng)
     {
         if (_handlerException.Remove(partition) && Fired(FaultKind.HandlerException, partition, $"the handler of {partition} throws"))
         {
@@ -48,13 +48,13 @@ internal sealed class MemberFaults(SimulatedCluster cluster, int member)
     }
 
     /// <summary>How far past the end of the log the handler of <paramref name="partition"/> acks now; 0 when not armed.</summary>
-    public long TakeAckBeyond(TopicPartition partition) =>
+    public long TakeAckBeyond(TopicPartitionId partition) =>
         _ackBeyond.Remove(partition, out var distance) && Fired(FaultKind.AckBeyondDelivered, partition, $"the handler of {partition} acks past the end of the log")
             ? distance
             : 0;
 
     // Called only once a fault is taken (after &&), so the per-batch checks build no text.
-    private bool Fired(FaultKind kind, TopicPartition partition, string what)
+    private bool Fired(FaultKind kind, TopicPartitionId partition, string what)
     {
         cluster.FaultFired(kind, $"member {member}: {what}", member, partition);
         return true;

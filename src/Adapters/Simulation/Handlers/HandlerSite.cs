@@ -7,7 +7,7 @@ namespace Elsa.Sim.Simulation;
 /// any), and the way to ack out of band (<c>ElsaConsumer.Ack</c>, as Elsa's <c>ack/5</c>).</summary>
 internal sealed class HandlerSite(
     int member, SimulatedCluster cluster, SimRandom rng, HandlerProfile profile, MemberFaults faults, UserHandler? user,
-    ConsumerConfig config, Lifetime lifetime, Action<TopicPartition, int, long> ack)
+    ElsaConsumerConfig config, Lifetime lifetime, Action<TopicPartitionId, int, long> ack)
 {
     public int Member => member;
 
@@ -23,9 +23,9 @@ internal sealed class HandlerSite(
 
     public UserHandler? User => user;
 
-    public ConsumerConfig Config => config;
+    public ElsaConsumerConfig Config => config;
 
     /// <summary>Acks out of band after <paramref name="delayMs"/>, unless the member died meanwhile.</summary>
-    public void AckLater(long delayMs, TopicPartition partition, int generationId, long offset) =>
+    public void AckLater(long delayMs, TopicPartitionId partition, int generationId, long offset) =>
         cluster.Clock.After(delayMs, () => ack(partition, generationId, offset), lifetime);
 }

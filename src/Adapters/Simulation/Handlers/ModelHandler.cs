@@ -20,7 +20,7 @@ internal sealed class ModelHandler(HandlerSite site) : IMessageHandler
         var rng = site.Random;
         var first = messages[0].Offset;
         var last = messages[^1].Offset;
-        var partition = new TopicPartition(messages[0].Topic, messages[0].Partition);
+        var partition = new TopicPartitionId(messages[0].Topic, messages[0].Partition);
         var caughtUp = last + 1 >= site.Cluster.Log(partition).HighWatermark;
         var result = site.Profile.Acking switch
         {
@@ -40,7 +40,7 @@ internal sealed class ModelHandler(HandlerSite site) : IMessageHandler
     }
 
     /// <summary><c>no_ack</c>, then an ack a little later, in order, as code handing messages on would.</summary>
-    private HandlerResult AckLater(TopicPartition partition, int generationId, long last)
+    private HandlerResult AckLater(TopicPartitionId partition, int generationId, long last)
     {
         var nowMs = site.Cluster.Clock.NowMs;
         _lastAckAtMs = Math.Max(nowMs + site.Random.Between(5, 300), _lastAckAtMs);

@@ -14,7 +14,7 @@ namespace Elsa.Sim.Simulation;
 /// arguments, so that two runs of a seed (with and without faults) hand the handler the same messages.</param>
 public sealed record UserHandler(
     Func<IMessageHandler> Create,
-    Func<TopicPartition, long, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)> Content)
+    Func<TopicPartitionId, long, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)> Content)
 {
     /// <summary>Message timestamps: a fixed epoch (2026-01-01T00:00:00Z, in Unix ms) plus the offset, never the wall
     /// clock, so runs stay reproducible.</summary>
@@ -31,7 +31,7 @@ public sealed record UserHandler(
 
     /// <summary>The message at <paramref name="offset"/> of <paramref name="partition"/>, as a worker of generation
     /// <paramref name="generationId"/> hands it over: <see cref="Content"/>'s key and value, the fixed timestamp.</summary>
-    public ConsumedMessage Message(TopicPartition partition, long offset, int generationId)
+    public ConsumedMessage Message(TopicPartitionId partition, long offset, int generationId)
     {
         var (key, value) = Content(partition, offset);
         return Message(partition, offset, generationId, key, value);
@@ -39,6 +39,6 @@ public sealed record UserHandler(
 
     /// <summary>A message with the given key and value as the simulator hands messages over (timestamp
     /// <see cref="TimestampEpochMs"/> plus the offset), for tests that call a handler directly.</summary>
-    public static ConsumedMessage Message(TopicPartition partition, long offset, int generationId, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value) =>
+    public static ConsumedMessage Message(TopicPartitionId partition, long offset, int generationId, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value) =>
         new(partition.Topic, partition.Partition, offset, TimestampEpochMs + offset, key, value, generationId);
 }

@@ -14,7 +14,7 @@ internal sealed class WorldHandler : IMessageHandler, IAsyncDisposable
     private HandlerSite? _site;
     private IMessageHandler? _inner;
     private OwnershipEpoch? _epoch;
-    private TopicPartition _partition;
+    private TopicPartitionId _partition;
     private int _generationId;
 
     private HandlerSite Site => _site ?? throw new InvalidOperationException("the handler was not initialised");

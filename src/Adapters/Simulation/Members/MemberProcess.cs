@@ -213,6 +213,6 @@ internal sealed class MemberProcess
         _down.TrySetResult();
     }
 
-    private void Ack(TopicPartition partition, int generationId, long offset) =>
+    private void Ack(TopicPartitionId partition, int generationId, long offset) =>
         _consumer?.Ack(partition.Topic, partition.Partition, generationId, offset);
 }

@@ -75,9 +75,9 @@ public sealed record SimulationOptions
     internal IReadOnlyList<string> TopicNames() =>
         [.. Enumerable.Range(0, Topics).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topic-{t}"))];
 
-    /// <summary>Every partition of a run, in <see cref="TopicPartition"/> order: a fault's partition index points into this.</summary>
-    internal IReadOnlyList<TopicPartition> TopicPartitions() =>
-        [.. TopicNames().SelectMany(t => Enumerable.Range(0, PartitionsPerTopic).Select(p => new TopicPartition(t, p))).Order()];
+    /// <summary>Every partition of a run, in <see cref="TopicPartitionId"/> order: a fault's partition index points into this.</summary>
+    internal IReadOnlyList<TopicPartitionId> TopicPartitions() =>
+        [.. TopicNames().SelectMany(t => Enumerable.Range(0, PartitionsPerTopic).Select(p => new TopicPartitionId(t, p))).Order()];
 
     /// <summary>Every problem with these options; empty when valid.</summary>
     public IReadOnlyList<string> Validate()

@@ -22,7 +22,7 @@ internal sealed class World : IDisposable
     private readonly SimRandom _producer;
     private readonly WorldMeters _meters = new();
     private readonly IReadOnlyList<string> _topics;
-    private readonly Dictionary<TopicPartition, long> _committedBeforeEnd = [];
+    private readonly Dictionary<TopicPartitionId, long> _committedBeforeEnd = [];
     private volatile string? _escaped;
     private bool _drained;
 
@@ -61,7 +61,7 @@ internal sealed class World : IDisposable
 
     public SimulationStats Stats { get; } = new() { Runs = 1 };
 
-    public IReadOnlyList<TopicPartition> Partitions { get; }
+    public IReadOnlyList<TopicPartitionId> Partitions { get; }
 
     public bool Stopped { get; private set; }
 
@@ -178,13 +178,13 @@ internal sealed class World : IDisposable
         return options;
     }
 
-    private void FaultFired(FaultKind kind, string text, int? member, TopicPartition? partition)
+    private void FaultFired(FaultKind kind, string text, int? member, TopicPartitionId? partition)
     {
         Stats.CountFault(kind);
         Oracle.Fault(kind, text, member, partition);
     }
 
-    private PartitionOutcome Outcome(TopicPartition tp)
+    private PartitionOutcome Outcome(TopicPartitionId tp)
     {
         var log = Cluster.Log(tp);
         var history = Oracle.History(tp);
@@ -319,11 +319,11 @@ internal sealed class World : IDisposable
     private static bool TargetsPartition(FaultKind kind) => kind is FaultKind.FetchOutOfRange;
 
     /// <summary>The live member whose current ownership holds <paramref name="tp"/>, if any.</summary>
-    private MemberProcess? OwnerOf(TopicPartition tp) => _members.FirstOrDefault(m => m.Alive && Oracle.Owns(m.Index, tp));
+    private MemberProcess? OwnerOf(TopicPartitionId tp) => _members.FirstOrDefault(m => m.Alive && Oracle.Owns(m.Index, tp));
 
     /// <summary>The partition with the most messages above its committed offset; <paramref name="tieBreak"/> (the fault's
     /// own target) when none is behind more than it.</summary>
-    private TopicPartition MostBehind(TopicPartition tieBreak)
+    private TopicPartitionId MostBehind(TopicPartitionId tieBreak)
     {
         var most = tieBreak;
         var mostBehind = Cluster.Log(tieBreak).HighWatermark - CommittedOrStart(tieBreak);
@@ -341,10 +341,10 @@ internal sealed class World : IDisposable
 
     /// <summary>Whether a partition is left parked because its restart budget was really spent (the oracle's own count)
     /// under the park policy: the configuration chose to give up on it until it is reassigned, so it need not drain.</summary>
-    private bool ParkedByPolicy(TopicPartition tp) =>
+    private bool ParkedByPolicy(TopicPartitionId tp) =>
         Scenario.Restart.WhenExhausted == RestartExhaustedPolicy.ParkPartition && Oracle.SpentRestartBudget(tp, Scenario.Restart);
 
-    private long CommittedOrStart(TopicPartition tp) =>
+    private long CommittedOrStart(TopicPartitionId tp) =>
         Math.Max(Cluster.Coordinator.Committed.TryGetValue(tp, out var committed) ? committed : 0, Cluster.Log(tp).LogStart);
 
     private void CheckDrained()
@@ -372,7 +372,7 @@ internal sealed class World : IDisposable
 
         Stats.PartitionsBehind += behind.Length;
         var lost = new List<string>();
-        TopicPartition? firstLost = null;
+        TopicPartitionId? firstLost = null;
         foreach (var tp in Partitions.Where(tp => !parked.Contains(tp)))
         {
             var log = Cluster.Log(tp);

@@ -105,11 +105,11 @@ public sealed record TracedItem(string Kind)
     private static TracedItem Selection(string kind, PartitionSelection selection) =>
         selection.IsAll ? new(kind) { AllPartitions = true } : new(kind) { Partitions = Names(selection.Partitions) };
 
-    private static string Name(TopicPartition partition) => Name(partition.Topic, partition.Partition);
+    private static string Name(TopicPartitionId partition) => Name(partition.Topic, partition.Partition);
 
     private static string Name(string topic, int partition) => string.Create(CultureInfo.InvariantCulture, $"{topic}/{partition}");
 
-    private static string[] Names(IEnumerable<TopicPartition> partitions) => [.. partitions.Select(Name)];
+    private static string[] Names(IEnumerable<TopicPartitionId> partitions) => [.. partitions.Select(Name)];
 
     private static TracedOffset[] Commits(IEnumerable<PartitionOffset> offsets) => [.. offsets.Select(o => new TracedOffset(Name(o.Partition), o.NextOffset))];
 }

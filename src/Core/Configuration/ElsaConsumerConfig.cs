@@ -2,7 +2,7 @@ namespace Elsa.Sim.Core;
 
 /// <summary>Elsa's consumer options (the <c>config:</c> keyword list), with Elsa's defaults. Names follow Elsa's
 /// (<c>min_bytes</c> is <see cref="MinBytes"/>); times carry their unit last.</summary>
-public sealed record ConsumerConfig
+public sealed record ElsaConsumerConfig
 {
     /// <summary><c>min_bytes</c>: the least data a fetch waits for. Default 0.</summary>
     public int MinBytes { get; init; }

@@ -2,11 +2,11 @@ namespace Elsa.Sim.Core;
 
 /// <summary>A partition of a topic. Ordered by topic (ordinal), then partition, so every iteration over partitions is
 /// deterministic.</summary>
-public readonly record struct TopicPartition : IComparable<TopicPartition>
+public readonly record struct TopicPartitionId : IComparable<TopicPartitionId>
 {
     /// <summary>Creates a topic partition.</summary>
     /// <exception cref="ArgumentNullException">When <paramref name="topic"/> is null.</exception>
-    public TopicPartition(string topic, int partition)
+    public TopicPartitionId(string topic, int partition)
     {
         ArgumentNullException.ThrowIfNull(topic);
         Topic = topic;
@@ -20,7 +20,7 @@ public readonly record struct TopicPartition : IComparable<TopicPartition>
     public int Partition { get; }
 
     /// <inheritdoc />
-    public int CompareTo(TopicPartition other)
+    public int CompareTo(TopicPartitionId other)
     {
         var byTopic = string.CompareOrdinal(Topic, other.Topic);
         return byTopic != 0 ? byTopic : Partition.CompareTo(other.Partition);

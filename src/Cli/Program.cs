@@ -7,7 +7,7 @@ using Elsa.Sim.Cli.Output;
 namespace Elsa.Sim.Cli;
 
 /// <summary>elsa-sim's entry point: wires the commands together and maps every outcome to an exit code.</summary>
-public static class Cli
+internal static class Cli
 {
     /// <summary>The process entry point.</summary>
     public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

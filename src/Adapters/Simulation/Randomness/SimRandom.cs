@@ -2,7 +2,7 @@ namespace Elsa.Sim.Simulation;
 
 /// <summary>The simulator's only source of randomness: xoshiro256** seeded through SplitMix64. Owned by the project (not
 /// <see cref="System.Random"/>, whose algorithm may change between runtimes), so a seed means the same run everywhere.</summary>
-public sealed class SimRandom
+internal sealed class SimRandom
 {
     private ulong _s0;
     private ulong _s1;

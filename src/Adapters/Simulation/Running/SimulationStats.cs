@@ -10,49 +10,49 @@ public sealed class SimulationStats
     private readonly SortedDictionary<string, long> _settingsDrawn = new(StringComparer.Ordinal);
 
     /// <summary>Runs summed in.</summary>
-    public long Runs { get; set; }
+    public long Runs { get; internal set; }
 
     /// <summary>Machine steps (events applied to a member's machine).</summary>
-    public long Steps { get; set; }
+    public long Steps { get; internal set; }
 
     /// <summary>Simulated events of every kind (timeline actions: network messages, fetches, handler completions,
     /// timers, faults and machine steps' causes).</summary>
-    public long Events { get; set; }
+    public long Events { get; internal set; }
 
     /// <summary>Virtual time simulated.</summary>
-    public long SimulatedMs { get; set; }
+    public long SimulatedMs { get; internal set; }
 
     /// <summary>Messages producers appended.</summary>
-    public long MessagesProduced { get; set; }
+    public long MessagesProduced { get; internal set; }
 
     /// <summary>Handler invocations per message, duplicates included.</summary>
-    public long MessagesHandled { get; set; }
+    public long MessagesHandled { get; internal set; }
 
     /// <summary>Handlings of a message beyond its first.</summary>
-    public long Duplicates { get; set; }
+    public long Duplicates { get; internal set; }
 
     /// <summary>Messages never handled though still in the log at the end.</summary>
-    public long Lost { get; set; }
+    public long Lost { get; internal set; }
 
     /// <summary>Messages retention deleted before anyone handled them (excused, not lost).</summary>
-    public long Expired { get; set; }
+    public long Expired { get; internal set; }
 
     /// <summary>Messages an offset reset skipped by policy (excused, not lost).</summary>
-    public long SkippedByReset { get; set; }
+    public long SkippedByReset { get; internal set; }
 
     /// <summary>Partitions left parked at the end because their restart budget was really spent under the park policy
     /// (excused from liveness: the configuration chose to give up on them).</summary>
-    public long PartitionsParked { get; set; }
+    public long PartitionsParked { get; internal set; }
 
     /// <summary>Partitions still behind their high watermark at the end but progressing (a slow configuration or load, not
     /// a stuck group): checked up to their committed offset.</summary>
-    public long PartitionsBehind { get; set; }
+    public long PartitionsBehind { get; internal set; }
 
     /// <summary>How many runs drew each configuration setting, as <c>name=value</c> (<see cref="Scenario.Settings"/>).</summary>
     public IReadOnlyDictionary<string, long> SettingsDrawn => _settingsDrawn;
 
     /// <summary>Times a member's machine failed (restart budget spent) and its supervisor restarted it.</summary>
-    public long MemberFailures { get; set; }
+    public long MemberFailures { get; internal set; }
 
     /// <summary>How often each fault kind fired.</summary>
     public long FaultsFired(FaultKind kind) => _faultsFired[(int)kind];

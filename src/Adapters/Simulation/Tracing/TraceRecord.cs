@@ -9,7 +9,7 @@ namespace Elsa.Sim.Simulation;
 [JsonDerivedType(typeof(NoteRecord), "note")]
 [JsonDerivedType(typeof(ViolationRecord), "violation")]
 [JsonDerivedType(typeof(VerdictRecord), "verdict")]
-public abstract record TraceRecord
+internal abstract record TraceRecord
 {
     /// <summary>When it happened, in virtual milliseconds.</summary>
     [JsonPropertyName("t")]
@@ -20,12 +20,12 @@ public abstract record TraceRecord
 /// <param name="Member">The member's index.</param>
 /// <param name="Event">The event.</param>
 /// <param name="Effects">The effects, in order.</param>
-public sealed record StepRecord(int Member, TracedItem Event, IReadOnlyList<TracedItem> Effects) : TraceRecord;
+internal sealed record StepRecord(int Member, TracedItem Event, IReadOnlyList<TracedItem> Effects) : TraceRecord;
 
 /// <summary>A fault struck.</summary>
 /// <param name="Kind">Which fault.</param>
 /// <param name="Text">What happened, in words.</param>
-public sealed record FaultRecord(FaultKind Kind, string Text) : TraceRecord
+internal sealed record FaultRecord(FaultKind Kind, string Text) : TraceRecord
 {
     /// <summary>The member it struck, when it struck one.</summary>
     public int? Member { get; init; }
@@ -37,7 +37,7 @@ public sealed record FaultRecord(FaultKind Kind, string Text) : TraceRecord
 /// <summary>Something outside a machine step: the run's <c>scenario</c>, or a member process going <c>down</c>.</summary>
 /// <param name="Kind"><c>scenario</c> or <c>down</c>.</param>
 /// <param name="Text">What it says.</param>
-public sealed record NoteRecord(string Kind, string Text) : TraceRecord
+internal sealed record NoteRecord(string Kind, string Text) : TraceRecord
 {
     /// <summary>The member it is about, when it is about one.</summary>
     public int? Member { get; init; }
@@ -48,8 +48,8 @@ public sealed record NoteRecord(string Kind, string Text) : TraceRecord
 /// <param name="Detail">What exactly was wrong.</param>
 /// <param name="Members">The members it names.</param>
 /// <param name="Partitions">The partitions it names (<c>topic/partition</c>).</param>
-public sealed record ViolationRecord(string Kind, string Detail, IReadOnlyList<int> Members, IReadOnlyList<string> Partitions) : TraceRecord;
+internal sealed record ViolationRecord(string Kind, string Detail, IReadOnlyList<int> Members, IReadOnlyList<string> Partitions) : TraceRecord;
 
 /// <summary>The last line: <c>pass</c>, or the violation.</summary>
 /// <param name="Verdict">The verdict.</param>
-public sealed record VerdictRecord(string Verdict) : TraceRecord;
+internal sealed record VerdictRecord(string Verdict) : TraceRecord;

@@ -7,7 +7,7 @@ namespace Elsa.Sim.Simulation;
 /// <summary>A group manager's event or effect as a trace records it: its kind (the record's name in the core, such as
 /// <c>Acked</c> or <c>StartWorker</c>) and the fields that kind has; the others are left out of the JSON.</summary>
 /// <param name="Kind">The event's or effect's name.</param>
-public sealed record TracedItem(string Kind)
+internal sealed record TracedItem(string Kind)
 {
     /// <summary>A worker (<c>w3</c>).</summary>
     public string? Worker { get; init; }
@@ -117,4 +117,4 @@ public sealed record TracedItem(string Kind)
 /// <summary>An offset of a partition in a trace.</summary>
 /// <param name="Partition">The partition (<c>topic/partition</c>).</param>
 /// <param name="Offset">The offset (Kafka's convention: the next to read); null when there is none.</param>
-public sealed record TracedOffset(string Partition, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Offset);
+internal sealed record TracedOffset(string Partition, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Offset);

@@ -10,7 +10,7 @@ namespace Elsa.Sim.Simulation;
 /// <param name="Faults">Faults that name neither a member nor a partition (drawn on every lane's axis).</param>
 /// <param name="Verdict">"pass", or the violation as the trace recorded it.</param>
 /// <param name="Violation">Where the violation happened, or null when the run passed.</param>
-public sealed record RunTimeline(string Title, long EndMs, int Members, IReadOnlyList<TimelineLane> Lanes,
+internal sealed record RunTimeline(string Title, long EndMs, int Members, IReadOnlyList<TimelineLane> Lanes,
     IReadOnlyList<TimelineMark> Faults, string Verdict, TimelineViolation? Violation);
 
 /// <summary>One row of the drawing.</summary>
@@ -18,7 +18,7 @@ public sealed record RunTimeline(string Title, long EndMs, int Members, IReadOnl
 /// <param name="Label">What the row is called on the page.</param>
 /// <param name="Spans">Intervals: a member's generations, a partition's workers (coloured by member).</param>
 /// <param name="Marks">Instants: worker starts and stops, acks, commits, faults, a member going down.</param>
-public sealed record TimelineLane(string Id, string Label, IReadOnlyList<TimelineSpan> Spans, IReadOnlyList<TimelineMark> Marks);
+internal sealed record TimelineLane(string Id, string Label, IReadOnlyList<TimelineSpan> Spans, IReadOnlyList<TimelineMark> Marks);
 
 /// <summary>An interval on a lane.</summary>
 /// <param name="StartMs">Where it begins.</param>
@@ -26,16 +26,16 @@ public sealed record TimelineLane(string Id, string Label, IReadOnlyList<Timelin
 /// <param name="Member">Which member it belongs to (its colour).</param>
 /// <param name="Label">Short text drawn inside when there is room.</param>
 /// <param name="Detail">Shown when hovering.</param>
-public sealed record TimelineSpan(long StartMs, long EndMs, int Member, string Label, string Detail);
+internal sealed record TimelineSpan(long StartMs, long EndMs, int Member, string Label, string Detail);
 
 /// <summary>An instant on a lane.</summary>
 /// <param name="AtMs">When.</param>
 /// <param name="Kind">What it is; also its CSS class.</param>
 /// <param name="Detail">Shown when hovering.</param>
-public sealed record TimelineMark(long AtMs, TimelineMarkKind Kind, string Detail);
+internal sealed record TimelineMark(long AtMs, TimelineMarkKind Kind, string Detail);
 
 /// <summary>The kinds of instants a lane shows.</summary>
-public enum TimelineMarkKind
+internal enum TimelineMarkKind
 {
     /// <summary>A worker started on the partition.</summary>
     WorkerStart,
@@ -69,4 +69,4 @@ public enum TimelineMarkKind
 /// <param name="AtMs">When it was detected.</param>
 /// <param name="Text">The violation as the trace recorded it.</param>
 /// <param name="LaneIds">The lanes its text names (a partition, a member); empty when it names none.</param>
-public sealed record TimelineViolation(long AtMs, string Text, IReadOnlyList<string> LaneIds);
+internal sealed record TimelineViolation(long AtMs, string Text, IReadOnlyList<string> LaneIds);

@@ -6,7 +6,7 @@ namespace Elsa.Sim.Simulation;
 
 /// <summary>Reads a JSONL trace (as <see cref="TraceSink"/> writes it) into a <see cref="RunTimeline"/>. It reads what the
 /// trace recorded, so a trace of any run can be drawn, also one whose machine the current build no longer has.</summary>
-public static class TimelineBuilder
+internal static class TimelineBuilder
 {
     /// <summary>Builds the timeline of the trace file at <paramref name="path"/>.</summary>
     /// <exception cref="IOException">When the file cannot be read.</exception>

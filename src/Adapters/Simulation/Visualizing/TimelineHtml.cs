@@ -7,7 +7,7 @@ namespace Elsa.Sim.Simulation;
 /// <summary>Draws a <see cref="RunTimeline"/> as one self-contained HTML page: inline CSS and SVG, no script and no
 /// external resource, so it opens anywhere and can be attached to a bug report. Lanes carry
 /// <c>data-lane</c> attributes and the violation the id <c>violation</c>, for tools and tests.</summary>
-public static class TimelineHtml
+internal static class TimelineHtml
 {
     // The layout and colours are internal, not private, so the Chromium test can find them in a screenshot.
     internal const int PageMarginPx = 16;

@@ -23,6 +23,7 @@ internal sealed class ConsumerMetrics : IDisposable
     private readonly Counter<long> _diagnostics;
     private readonly Counter<long> _offsetResets;
     private readonly Counter<long> _offsetsSkipped;
+    private readonly UpDownCounter<long> _paused;
 
     /// <param name="meterFactory">The DI meter factory, or null for a meter of this instance's own.</param>
     /// <param name="consumer">The consumer's name (<see cref="ElsaConsumerOptions.Name"/>), for the tag.</param>
@@ -42,12 +43,17 @@ internal sealed class ConsumerMetrics : IDisposable
         _offsetResets = _meter.CreateCounter<long>("elsa.consumer.offset_resets", "{reset}", "Out-of-range positions reset per offset_reset_policy, once each reset landed.");
         _offsetsSkipped = _meter.CreateCounter<long>("elsa.consumer.offset_resets.skipped", "{offset}",
             "Offsets an offset reset skipped: from the position that was out of range to where the reset landed.");
+        _paused = _meter.CreateUpDownCounter<long>("elsa.consumer.partitions.paused", "{partition}",
+            "Partitions whose prefetch window is full, so their fetching is paused (back-pressure).");
         var tags = _tags;
         _meter.CreateObservableGauge("elsa.consumer.lag", () => Observe(lag, tags), "{message}",
             "Messages between a partition's committed offset and its high watermark, per owned partition.");
     }
 
     public void Ack() => _acks.Add(1, _tags);
+
+    /// <summary>A prefetch window filled and paused its partition (+1), or stopped holding it paused (−1).</summary>
+    public void Paused(bool paused) => _paused.Add(paused ? 1 : -1, _tags);
 
     public void Commit(CommitOutcome outcome) => _commits.Add(1, With("outcome", outcome.ToString()));
 

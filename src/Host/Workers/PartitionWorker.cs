@@ -29,7 +29,7 @@ internal sealed class PartitionWorker
         Id = id;
         Partition = partition;
         GenerationId = generationId;
-        Window = new PrefetchWindow(partition, env.PrefetchCount, env.PrefetchBytes, env.Port);
+        Window = new PrefetchWindow(partition, env.PrefetchCount, env.PrefetchBytes, env.Port, env.Metrics);
     }
 
     public WorkerId Id { get; }

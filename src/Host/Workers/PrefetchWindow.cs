@@ -1,5 +1,6 @@
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting.Port;
+using Elsa.Sim.Hosting.Telemetry;
 
 namespace Elsa.Sim.Hosting.Workers;
 
@@ -12,7 +13,7 @@ namespace Elsa.Sim.Hosting.Workers;
 /// <remarks>Pause and resume are issued under the window's lock, so the client sees them in the order the window decided
 /// them: a late resume can never overtake the pause that followed it and leave a full window fetching, or an empty one
 /// paused.</remarks>
-internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCount, long prefetchBytes, IConsumerPort port)
+internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCount, long prefetchBytes, IConsumerPort port, ConsumerMetrics metrics)
 {
     private readonly object _gate = new();
     private readonly Queue<FetchedMessage> _buffered = new();
@@ -40,6 +41,7 @@ internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCou
             {
                 _paused = true;
                 port.Pause([partition]);
+                metrics.Paused(true);
             }
 
             wake = _waiter;
@@ -93,6 +95,7 @@ internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCou
             {
                 _paused = false;
                 port.Resume([partition]);
+                metrics.Paused(false);
             }
         }
     }
@@ -104,6 +107,12 @@ internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCou
         TaskCompletionSource<bool>? wake;
         lock (_gate)
         {
+            if (_paused && !_closed)
+            {
+                // The window is gone; whoever takes the partition next resumes it (revocation does).
+                metrics.Paused(false);
+            }
+
             _closed = true;
             _buffered.Clear();
             wake = _waiter;

@@ -172,6 +172,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
     {
         const string topic = "refunds";
         const string group = "refunders";
+        using var paused = new InstrumentSums("elsa.consumer.partitions.paused", byTag: "elsa.group");
         using var cluster = MockKafkaCluster.Start(brokers: 1);
         cluster.CreateTopic(topic, partitions: 2);
         using var producer = TestClients.Producer(cluster);
@@ -191,6 +192,8 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         await WaitUntil(() => log.Offsets(1).Count >= 6, "the first window of partition 1");
         Assert.Equal(Enumerable.Range(0, 6).Select(o => (long)o), log.Offsets(0));
         Assert.Equal(Enumerable.Range(0, 6).Select(o => (long)o), log.Offsets(1));
+        // Both windows paused their partitions before handing over their sixth message, and the metric says so.
+        Assert.Equal(2, paused.For(group));
 
         // Each ack (ack/5, then ack/2) releases the window and brings the next messages, until everything is handled.
         var generation = log.Generations().Distinct().Single();
@@ -213,6 +216,7 @@ public sealed class ElsaConsumerTests(ITestOutputHelper output)
         await consumer.StopAsync();
         Assert.Equal(Enumerable.Range(0, 100).Select(o => (long)o), log.Offsets(0));
         Assert.InRange(acks, 100 / 6, 100);
+        Assert.Equal(0, paused.For(group));
         Assert.Equal(ends.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)), ReadCommitted(cluster, group, topic, ends.Keys));
     }
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka;
@@ -27,7 +25,7 @@ public sealed class NamedConsumerTests
         var paymentEnds = await ProduceAsync(cluster, "payments", partitions: 3, count: 60);
         var orders = new HandledLog();
         var payments = new HandledLog();
-        using var acks = new AckCounter();
+        using var acks = new InstrumentSums("elsa.consumer.acks", byTag: "elsa.consumer");
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -92,38 +90,5 @@ public sealed class NamedConsumerTests
         options.CommitIntervalMs = 100;
         options.Config = new ElsaConsumerConfig { BeginOffset = StartPosition.Earliest, MaxWaitTimeMs = 100, SleepTimeoutMs = 100 };
         options.SessionTimeoutMs = 3_000;
-    }
-
-    /// <summary>Sums <c>elsa.consumer.acks</c> per <c>elsa.consumer</c> tag, from every meter named Elsa.Sim.Kafka.</summary>
-    private sealed class AckCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _acks = new(StringComparer.Ordinal);
-
-        public AckCounter()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == ElsaConsumer.MeterName && instrument.Name == "elsa.consumer.acks")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag is { Key: "elsa.consumer", Value: string name })
-                    {
-                        _acks.AddOrUpdate(name, value, (_, sum) => sum + value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long For(string consumer) => _acks.GetValueOrDefault(consumer);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

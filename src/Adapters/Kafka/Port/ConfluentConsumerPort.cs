@@ -32,6 +32,10 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
     // Consume thread only (Consume, Seek, and the rebalance callbacks inside Consume and Close).
     private readonly Dictionary<TopicPartitionId, long> _positions = [];
     private readonly HashSet<TopicPartitionId> _stoppedOutOfRange = [];
+
+    // One partition id (so one topic string) per partition, instead of the client's fresh topic string per message: a
+    // message waiting in a prefetch window holds about 40 B less.
+    private readonly HashSet<TopicPartitionId> _partitionIds = [];
     private IRebalanceListener? _listener;
 
     /// <summary>Builds the consumer; it joins the group on <see cref="Subscribe"/>.</summary>
@@ -108,6 +112,13 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
 
         var message = result.Message;
         var fetched = new TopicPartitionId(result.Topic, result.Partition.Value);
+        if (!_partitionIds.TryGetValue(fetched, out var known))
+        {
+            _partitionIds.Add(fetched);
+            known = fetched;
+        }
+
+        fetched = known;
         _positions[fetched] = result.Offset.Value + 1;
         return new FetchedMessage(
             fetched,

@@ -30,4 +30,9 @@ public sealed record HandlerContext(string Group, TopicPartitionId Partition, in
 /// <param name="Value">The value.</param>
 /// <param name="GenerationId">The generation the consuming worker belongs to.</param>
 public sealed record ConsumedMessage(
-    string Topic, int Partition, long Offset, long TimestampMs, ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value, int GenerationId);
+    string Topic, int Partition, long Offset, long TimestampMs, ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value, int GenerationId)
+{
+    /// <summary>The message's headers, in the producer's order (a W3C <c>traceparent</c> among them, when the producer
+    /// traced); empty when it has none.</summary>
+    public IReadOnlyList<MessageHeader> Headers { get; init; } = [];
+}

@@ -12,4 +12,7 @@ public sealed record FetchedMessage(TopicPartitionId Partition, long Offset, lon
 {
     /// <summary>What the message weighs against <c>prefetch_bytes</c>: key plus value.</summary>
     public long SizeBytes => (long)Key.Length + Value.Length;
+
+    /// <summary>The message's headers, in the producer's order; empty when it has none.</summary>
+    public IReadOnlyList<MessageHeader> Headers { get; init; } = [];
 }

@@ -188,13 +188,16 @@ internal sealed class PartitionWorker
             for (var i = 0; i < batch.Count; i++)
             {
                 var m = batch[i];
-                messages[i] = new ConsumedMessage(Partition.Topic, Partition.Partition, m.Offset, m.TimestampMs, m.Key, m.Value, GenerationId);
+                messages[i] = new ConsumedMessage(Partition.Topic, Partition.Partition, m.Offset, m.TimestampMs, m.Key, m.Value, GenerationId)
+                {
+                    Headers = m.Headers,
+                };
             }
 
             // Before the handler sees them: the group manager refuses acks past what it knows was delivered.
             var (first, last) = (messages[0].Offset, messages[^1].Offset);
             _env.Post(new GroupEvent.MessagesDelivered(Id, first, last));
-            using var activity = ConsumerTracing.StartProcess(_env.Consumer, _env.Group, Partition, GenerationId, first, last, messages.Length);
+            using var activity = ConsumerTracing.StartProcess(_env.Consumer, _env.Group, Partition, GenerationId, messages);
             HandlerResult result;
             try
             {

@@ -9,6 +9,7 @@ internal sealed class HandledLog
     private readonly object _gate = new();
     private readonly Dictionary<int, List<long>> _offsets = [];
     private readonly List<int> _generations = [];
+    private readonly Dictionary<(int Partition, long Offset), IReadOnlyList<MessageHeader>> _headers = [];
     private (int Partition, long Offset)? _crashAt;
     private volatile bool _acksReleased;
 
@@ -65,6 +66,19 @@ internal sealed class HandledLog
             }
 
             offsets.Add(message.Offset);
+            if (message.Headers.Count > 0)
+            {
+                _headers[(message.Partition, message.Offset)] = message.Headers;
+            }
+        }
+    }
+
+    /// <summary>The headers the handler saw on a message; empty when it had none (or was not handled).</summary>
+    public IReadOnlyList<MessageHeader> HeadersOf(int partition, long offset)
+    {
+        lock (_gate)
+        {
+            return _headers.GetValueOrDefault((partition, offset)) ?? [];
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
 using Elsa.Sim.Integration.Tests.MockCluster;
@@ -12,7 +14,8 @@ using static Elsa.Sim.Integration.Tests.Adapter.ConsumerTestSupport;
 namespace Elsa.Sim.Integration.Tests.Adapter;
 
 /// <summary>The host's spans on the mock cluster: one <c>process</c> consumer span per batch handed to a handler, with
-/// OpenTelemetry's messaging attributes, current while the handler runs, and failed when the handler throws.</summary>
+/// OpenTelemetry's messaging attributes, current while the handler runs, failed when the handler throws, and linked to the
+/// producer's span of each message that carries a W3C <c>traceparent</c> header, which the handler sees too.</summary>
 public sealed class TracingTests(ITestOutputHelper output)
 {
     [Fact]
@@ -41,7 +44,25 @@ public sealed class TracingTests(ITestOutputHelper output)
         using var cluster = MockKafkaCluster.Start(brokers: 1);
         cluster.CreateTopic(topic, partitions: 2);
         using var producer = TestClients.Producer(cluster);
-        await Produce(producer, topic, partition: 0, count: 10);
+        // Partition 0's messages were produced by traced code: each carries its producer span's traceparent (and a header
+        // of the application's own).
+        var producerSpans = new List<ActivityContext>();
+        for (var i = 0; i < 10; i++)
+        {
+            var context = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+            producerSpans.Add(context);
+            await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<string, string>
+            {
+                Key = $"k{i}",
+                Value = $"v{i}",
+                Headers = new Headers
+                {
+                    { "traceparent", Encoding.UTF8.GetBytes($"00-{context.TraceId}-{context.SpanId}-01") },
+                    { "tenant", Encoding.UTF8.GetBytes("acme") },
+                },
+            });
+        }
+
         await Produce(producer, topic, partition: 1, count: 10);
         var log = new HandledLog();
         log.CrashOnceAt(partition: 1, offset: 4);
@@ -97,6 +118,26 @@ public sealed class TracingTests(ITestOutputHelper output)
         Assert.Equal(typeof(InvalidOperationException).FullName, failed.GetTagItem("error.type"));
         Assert.Contains(failed.Events, e => e.Name == "exception");
         Assert.All(seen.Where(s => s.Status != ActivityStatusCode.Error), s => Assert.Equal("ack", s.GetTagItem("elsa.result")));
+
+        // Each span of partition 0 links to the producer span of every message in its batch; partition 1's carry no
+        // traceparent, so their spans have no links. The handler saw each message's headers as produced.
+        foreach (var span in seen)
+        {
+            var (first, last) = ((long)span.GetTagItem("elsa.offset.first")!, (long)span.GetTagItem("elsa.offset.last")!);
+            var expected = (string)span.GetTagItem("messaging.destination.partition.id")! == "0"
+                ? Range(first, last).Select(o => producerSpans[(int)o].TraceId.ToString())
+                : [];
+            Assert.Equal(expected, span.Links.Select(l => l.Context.TraceId.ToString()));
+            Assert.All(span.Links, l => Assert.True(l.Context.IsRemote));
+        }
+
+        for (var offset = 0; offset < 10; offset++)
+        {
+            var headers = log.HeadersOf(0, offset);
+            Assert.Equal(["traceparent", "tenant"], headers.Select(h => h.Key));
+            Assert.Equal("acme", Encoding.UTF8.GetString(headers[1].Value.Span));
+            Assert.Empty(log.HeadersOf(1, offset));
+        }
     }
 
     private static IEnumerable<long> Range(long first, long last)

@@ -32,6 +32,7 @@ internal static class Cli
             ExploreCommand.Create(io),
             ReplayCommand.Create(io),
             ShrinkCommand.Create(io),
+            MergeCommand.Create(io),
             DemoCommand.Create(io),
             ConsumeCommand.Create(io),
             BrokerCommand.Create(io),

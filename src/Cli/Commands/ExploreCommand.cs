@@ -21,6 +21,12 @@ internal static class ExploreCommand
             Description = $"Write a JSONL trace of every failing seed (and, with --seed, of that seed) to this folder. The first failure's shrunk trace goes here too (default ./{TraceFiles.DefaultDirectory} when a violation happens).",
             HelpName = "dir",
         };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Write the exploration's summary (its seeds, shape, figures and failing seeds) as JSON to this file, " +
+                "for elsa-sim merge to add up with other shards' summaries.",
+            HelpName = "file",
+        };
         var html = new Option<string?>("--html")
         {
             Description = "On a violation, write the first failing seed's shrunk run as a self-contained HTML timeline to this " +
@@ -35,6 +41,7 @@ internal static class ExploreCommand
         seeds.AddTo(command);
         shape.AddTo(command);
         command.Add(traceDir);
+        command.Add(json);
         command.Add(html);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -53,18 +60,25 @@ internal static class ExploreCommand
                 TraceFiles.Prepare(htmlPath, isDirectory: false, problems);
             }
 
+            var jsonPath = parse.GetValue(json);
+            if (jsonPath is not null)
+            {
+                TraceFiles.Prepare(jsonPath, isDirectory: false, problems);
+            }
+
             // The seeds run on a thread of their own, so Ctrl+C's handler finds the command's task already under way;
             // not a pool thread, which this command would hold (drawing progress) for the whole exploration.
             return problems.Count > 0
                 ? Task.FromResult(Usage.Fail(io.Error, command.Name, problems))
                 : Task.Factory.StartNew(
-                    () => Run(io, range, options, directory, htmlPath, cancellationToken),
+                    () => Run(io, range, options, directory, htmlPath, jsonPath, cancellationToken),
                     CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return command;
     }
 
-    private static int Run(Io io, SeedRange range, SimulationOptions options, string? traceDir, string? htmlPath, CancellationToken cancellationToken)
+    private static int Run(Io io, SeedRange range, SimulationOptions options, string? traceDir, string? htmlPath, string? jsonPath,
+        CancellationToken cancellationToken)
     {
         var console = io.Console;
         Banner.Print(console, range.Describe(), options, "drawn from each seed");
@@ -72,14 +86,22 @@ internal static class ExploreCommand
             ? (RunOne(io, range.First, options, traceDir, htmlPath), false)
             : ExploreProgress.Show(console, range.Count, progress => Explorer.Explore(options, range.First, range.Count, progress, cancellationToken), cancellationToken);
         console.WriteLine();
-        SummaryTable.Render(console, result, options);
+        var summary = ExplorationSummary.Of(result, range.First, range.Last, range.Shard?.Name, options);
+        SummaryTable.Render(console, summary);
+        if (jsonPath is not null && !interrupted)
+        {
+            summary.Write(jsonPath);
+            console.WriteLine($"summary: {jsonPath}");
+        }
+
         if (interrupted)
         {
             // Shrinking and writing traces would keep someone who asked to stop waiting: say how to get them instead.
             console.WriteLine($"INTERRUPTED: {Format.Count(result.Seeds, "seed")} of {Format.Count(range.Count)} finished before Ctrl+C; " +
                 (result.Failures.Count == 0
                     ? "none of them violated anything"
-                    : $"{Format.Count(result.Failures.Count, "failing seed")} not shrunk (elsa-sim explore --seed {result.Failures[0].Seed} runs the first again)"));
+                    : $"{Format.Count(result.Failures.Count, "failing seed")} not shrunk (elsa-sim explore --seed {result.Failures[0].Seed} runs the first again)") +
+                (jsonPath is null ? "" : $"; no summary written to {jsonPath} (it would miss seeds)"));
             return ExitCodes.Interrupted;
         }
         if (traceDir is not null && !range.Single)

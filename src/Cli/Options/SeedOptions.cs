@@ -19,16 +19,61 @@ internal sealed class SeedOptions
 
     public Option<ulong> FirstSeed { get; } = WholeNumberOption.Create<ulong>("--first-seed", "The first seed explored.", 1);
 
+    public Option<string?> Shard { get; } = new("--shard")
+    {
+        Description = "Explore only the K-th (from 1) of N equal, disjoint slices of the seeds: one of N jobs, each on a machine " +
+            "of its own; elsa-sim merge adds up their --json summaries.",
+        HelpName = "K/N",
+    };
+
     /// <summary>Adds the seed options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Add(Seeds);
         command.Add(Seed);
         command.Add(FirstSeed);
+        command.Add(Shard);
     }
 
     /// <summary>The seeds the command line asks for; every problem is added to <paramref name="problems"/>.</summary>
     public SeedRange Read(ParseResult parse, ICollection<string> problems)
+    {
+        var range = ReadSeeds(parse, problems);
+        return parse.GetValue(Shard) is { } shard ? ReadShard(shard, range, problems) : range;
+    }
+
+    private static SeedRange ReadShard(string text, SeedRange range, ICollection<string> problems)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !int.TryParse(text[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var k) ||
+            !int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            problems.Add($"--shard takes K/N, the K-th of N slices with K from 1 to N, like 3/8 (was '{text}')");
+            return range;
+        }
+
+        if (range.Single)
+        {
+            problems.Add("--shard slices a range of seeds; it cannot be combined with --seed");
+            return range;
+        }
+
+        if (n < 1 || k < 1 || k > n)
+        {
+            problems.Add($"--shard {text}: K must be from 1 to N, and N at least 1");
+            return range;
+        }
+
+        if (n > range.Count)
+        {
+            problems.Add($"--shard {text}: {n} slices of {range.Count} seeds would leave some empty");
+            return range;
+        }
+
+        return range.Slice(k, n);
+    }
+
+    private SeedRange ReadSeeds(ParseResult parse, ICollection<string> problems)
     {
         var seeds = parse.GetValue(Seeds);
         var first = parse.GetValue(FirstSeed);

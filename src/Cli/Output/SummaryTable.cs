@@ -4,28 +4,29 @@ using Spectre.Console.Rendering;
 
 namespace Elsa.Sim.Cli.Output;
 
-/// <summary>The table an exploration ends with: how much was simulated and how fast, what the messages went through,
-/// what was violated, and how often each fault fired.</summary>
+/// <summary>The table an exploration (or a merge of shards' summaries) ends with: how much was simulated and how fast,
+/// what the messages went through, what was violated, and how often each fault fired.</summary>
 internal static class SummaryTable
 {
     private const int FailingSeedsShown = 10;
 
-    public static void Render(IAnsiConsole console, ExplorationResult result, SimulationOptions options)
+    public static void Render(IAnsiConsole console, ExplorationSummary summary)
     {
-        var totals = result.Totals;
+        var totals = SimulationStats.FromFigures(summary.Figures);
+        var wall = TimeSpan.FromMilliseconds(summary.WallMs);
         var table = new Table()
             .Title("exploration summary")
             .AddColumn("measure")
             .AddColumn(new TableColumn("value").RightAligned());
 
-        Row(table, "seeds", Format.Count(result.Seeds));
-        Row(table, "failing seeds", FailingSeeds(result.Failures));
+        Row(table, "seeds", Format.Count(summary.Seeds));
+        Row(table, "failing seeds", FailingSeeds(summary.Failures));
         Row(table, "simulated events", Format.Count(totals.Events));
         Row(table, "machine steps", Format.Count(totals.Steps));
         Row(table, "simulated time", Format.Virtual(totals.SimulatedMs));
-        Row(table, "wall time", Format.Wall(result.Wall));
-        Row(table, "events per second (wall)", Format.Rate(totals.Events, result.Wall));
-        Row(table, "seeds per second (wall)", Format.Rate(result.Seeds, result.Wall));
+        Row(table, "wall time", Format.Wall(wall));
+        Row(table, "events per second (wall)", Format.Rate(totals.Events, wall));
+        Row(table, "seeds per second (wall)", Format.Rate(summary.Seeds, wall));
         table.AddEmptyRow();
 
         Row(table, "messages produced", Format.Count(totals.MessagesProduced));
@@ -39,14 +40,14 @@ internal static class SummaryTable
         Row(table, "member failures", Format.Count(totals.MemberFailures));
         table.AddEmptyRow();
 
-        if (result.ViolationsByKind.Count == 0)
+        if (summary.Failures.Count == 0)
         {
             Row(table, "violations", "none");
         }
 
-        foreach (var (kind, seeds) in result.ViolationsByKind)
+        foreach (var kind in summary.Failures.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            Row(table, $"violation {kind}", Format.Count(seeds, "seed"));
+            Row(table, $"violation {kind.Key}", Format.Count(kind.Count(), "seed"));
         }
 
         table.AddEmptyRow();
@@ -56,7 +57,7 @@ internal static class SummaryTable
         }
 
         table.AddEmptyRow();
-        var faults = options.Faults.Distinct().Order().ToList();
+        var faults = summary.Options.Faults.Distinct().Order().ToList();
         if (faults.Count == 0)
         {
             Row(table, "faults fired", "none (--faults none)");
@@ -70,7 +71,7 @@ internal static class SummaryTable
         console.Write(table);
     }
 
-    private static string FailingSeeds(IReadOnlyList<SimulationResult> failures)
+    private static string FailingSeeds(IReadOnlyList<FailingSeed> failures)
     {
         if (failures.Count == 0)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Elsa.Sim.Properties.Tests.Timeline;
 
@@ -222,6 +223,70 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Three_shards_merged_add_up_to_the_figures_of_one_run_over_their_seeds()
+    {
+        Directory.CreateDirectory(_directory);
+        string In(string file) => Path.Combine(_directory, file);
+        Assert.Equal(0, Run("explore", "--seeds", "1..9", "--json", In("whole.json")).Code);
+        var shards = new List<string>();
+        for (var k = 1; k <= 3; k++)
+        {
+            var shard = Run("explore", "--seeds", "1..9", "--shard", $"{k}/3", "--json", In($"shard-{k}.json"));
+            Assert.Equal(0, shard.Code);
+            Assert.StartsWith($"SEED={(3 * k) - 2}..{3 * k} (3 seeds, shard {k}/3 of 1..9)", shard.Output, StringComparison.Ordinal);
+            shards.Add(In($"shard-{k}.json"));
+        }
+
+        var merged = Run(["merge", .. shards, "--json", In("merged.json")]);
+
+        Assert.Equal(0, merged.Code);
+        Assert.StartsWith("SEED=1..9 (9 seeds from 3 summaries)", merged.Output, StringComparison.Ordinal);
+        Assert.Contains("PASS: 9 seeds, no violation", merged.Output, StringComparison.Ordinal);
+        using var whole = JsonDocument.Parse(File.ReadAllText(In("whole.json")));
+        using var sum = JsonDocument.Parse(File.ReadAllText(In("merged.json")));
+        var figures = Figures(whole);
+        Assert.Equal(9, figures["runs"]);
+        Assert.True(figures["events"] > 0 && figures["messagesHandled"] > 0, "the run simulated something");
+        Assert.Equal(figures, Figures(sum));
+        Assert.Equal(whole.RootElement.GetProperty("options").GetRawText(), sum.RootElement.GetProperty("options").GetRawText());
+    }
+
+    [Fact]
+    public void Merge_refuses_overlapping_seeds_other_shapes_and_files_that_are_not_summaries()
+    {
+        Directory.CreateDirectory(_directory);
+        string In(string file) => Path.Combine(_directory, file);
+        Assert.Equal(0, Run("explore", "--seeds", "1..2", "--json", In("a.json")).Code);
+        Assert.Equal(0, Run("explore", "--seeds", "2..3", "--json", In("b.json")).Code);
+        Assert.Equal(0, Run("explore", "--seeds", "4..4", "--members", "2", "--json", In("c.json")).Code);
+        File.WriteAllText(In("d.json"), "{\"not\": \"a summary\"}");
+
+        var run = Run("merge", In("a.json"), In("b.json"), In("c.json"), In("d.json"));
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains($"{In("d.json")} is not an exploration summary", run.Error, StringComparison.Ordinal);
+        var shapes = Run("merge", In("a.json"), In("b.json"), In("c.json"));
+        Assert.Equal(2, shapes.Code);
+        Assert.Contains($"{In("c.json")} explored another shape than {In("a.json")}", shapes.Error, StringComparison.Ordinal);
+        Assert.Contains($"{In("a.json")} (seeds 1..2) and {In("b.json")} (seeds 2..3) overlap", shapes.Error, StringComparison.Ordinal);
+        Assert.Equal("", shapes.Output);
+    }
+
+    [Theory]
+    [InlineData("--seeds 10 --shard 3", "--shard takes K/N, the K-th of N slices with K from 1 to N, like 3/8 (was '3')")]
+    [InlineData("--seeds 10 --shard 0/3", "--shard 0/3: K must be from 1 to N, and N at least 1")]
+    [InlineData("--seeds 10 --shard 4/3", "--shard 4/3: K must be from 1 to N, and N at least 1")]
+    [InlineData("--seeds 2 --shard 1/3", "--shard 1/3: 3 slices of 2 seeds would leave some empty")]
+    [InlineData("--seed 4 --shard 1/2", "--shard slices a range of seeds; it cannot be combined with --seed")]
+    public void A_bad_shard_says_what_is_wrong_with_it(string args, string problem)
+    {
+        var run = Run(["explore", .. args.Split(' ')]);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains(problem, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seeds_takes_an_inclusive_range_and_runs_exactly_those_seeds()
     {
         var run = Run("explore", "--seeds", "3..5");
@@ -268,7 +333,7 @@ public sealed partial class CliTests : IDisposable
 
         Assert.Equal(2, run.Code);
         Assert.Equal(
-            ["elsa-sim: 1 problem:", "  - unknown command 'no-such-command': the commands are explore, replay, shrink, demo, consume, broker",
+            ["elsa-sim: 1 problem:", "  - unknown command 'no-such-command': the commands are explore, replay, shrink, merge, demo, consume, broker",
                 "Run 'elsa-sim --help' for usage."],
             run.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
@@ -279,7 +344,7 @@ public sealed partial class CliTests : IDisposable
         var run = Run();
 
         Assert.Equal(2, run.Code);
-        Assert.Contains("no command given: the commands are explore, replay, shrink, demo, consume, broker", run.Error, StringComparison.Ordinal);
+        Assert.Contains("no command given: the commands are explore, replay, shrink, merge, demo, consume, broker", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -335,6 +400,9 @@ public sealed partial class CliTests : IDisposable
         Assert.Equal(0, Run("replay", "--seed", $"{seed}", "--out", trace).Code);
         return trace;
     }
+
+    private static Dictionary<string, long> Figures(JsonDocument summary) =>
+        summary.RootElement.GetProperty("figures").EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetInt64());
 
     private static (int Code, string Output, string Error) Run(params string[] args)
     {

@@ -72,6 +72,94 @@ public sealed class SimulationStats
         }
     }
 
+    /// <summary>Every figure by name: the counts above in camelCase (<c>runs</c>, <c>steps</c> …), <c>fault.{kind}</c>,
+    /// <c>diagnostic.{kind}</c> and <c>drawn.{setting}</c>, zeros left out. What an exploration's JSON summary stores, and
+    /// what the summaries of shards add up to.</summary>
+    internal SortedDictionary<string, long> Figures()
+    {
+        var figures = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, get, _) in Counts)
+        {
+            Put(figures, name, get(this));
+        }
+
+        foreach (var kind in Enum.GetValues<FaultKind>())
+        {
+            Put(figures, $"fault.{kind}", FaultsFired(kind));
+        }
+
+        foreach (var kind in Enum.GetValues<DiagnosticKind>())
+        {
+            Put(figures, $"diagnostic.{kind}", Diagnostics(kind));
+        }
+
+        foreach (var (setting, count) in _settingsDrawn)
+        {
+            Put(figures, $"drawn.{setting}", count);
+        }
+
+        return figures;
+    }
+
+    /// <summary>The figures <see cref="Figures"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">When a name is none of those figures.</exception>
+    internal static SimulationStats FromFigures(IReadOnlyDictionary<string, long> figures)
+    {
+        var stats = new SimulationStats();
+        var unknown = new List<string>();
+        foreach (var (name, value) in figures)
+        {
+            if (Counts.FirstOrDefault(c => c.Name == name) is { Set: { } set })
+            {
+                set(stats, value);
+            }
+            else if (name.StartsWith("fault.", StringComparison.Ordinal) && Enum.TryParse<FaultKind>(name[6..], out var fault))
+            {
+                stats._faultsFired[(int)fault] = value;
+            }
+            else if (name.StartsWith("diagnostic.", StringComparison.Ordinal) && Enum.TryParse<DiagnosticKind>(name[11..], out var diagnostic))
+            {
+                stats._diagnostics[(int)diagnostic] = value;
+            }
+            else if (name.StartsWith("drawn.", StringComparison.Ordinal))
+            {
+                stats._settingsDrawn[name[6..]] = value;
+            }
+            else
+            {
+                unknown.Add(name);
+            }
+        }
+
+        return unknown.Count == 0 ? stats : throw new InvalidDataException($"unknown figures: {string.Join(", ", unknown)}");
+    }
+
+    // The plain counts, by the name the figures give them.
+    private static readonly (string Name, Func<SimulationStats, long> Get, Action<SimulationStats, long> Set)[] Counts =
+    [
+        ("runs", s => s.Runs, (s, v) => s.Runs = v),
+        ("steps", s => s.Steps, (s, v) => s.Steps = v),
+        ("events", s => s.Events, (s, v) => s.Events = v),
+        ("simulatedMs", s => s.SimulatedMs, (s, v) => s.SimulatedMs = v),
+        ("messagesProduced", s => s.MessagesProduced, (s, v) => s.MessagesProduced = v),
+        ("messagesHandled", s => s.MessagesHandled, (s, v) => s.MessagesHandled = v),
+        ("duplicates", s => s.Duplicates, (s, v) => s.Duplicates = v),
+        ("lost", s => s.Lost, (s, v) => s.Lost = v),
+        ("expired", s => s.Expired, (s, v) => s.Expired = v),
+        ("skippedByReset", s => s.SkippedByReset, (s, v) => s.SkippedByReset = v),
+        ("partitionsParked", s => s.PartitionsParked, (s, v) => s.PartitionsParked = v),
+        ("partitionsBehind", s => s.PartitionsBehind, (s, v) => s.PartitionsBehind = v),
+        ("memberFailures", s => s.MemberFailures, (s, v) => s.MemberFailures = v),
+    ];
+
+    private static void Put(SortedDictionary<string, long> figures, string name, long value)
+    {
+        if (value != 0)
+        {
+            figures[name] = value;
+        }
+    }
+
     /// <summary>Adds another run's figures to these.</summary>
     public void Add(SimulationStats other)
     {

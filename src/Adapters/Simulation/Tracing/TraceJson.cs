@@ -11,6 +11,7 @@ namespace Elsa.Sim.Simulation;
     Converters = [typeof(StartPositionJsonConverter)])]
 [JsonSerializable(typeof(TraceHeader))]
 [JsonSerializable(typeof(TraceRecord))]
+[JsonSerializable(typeof(ExplorationSummary))]
 internal sealed partial class TraceJson : JsonSerializerContext
 {
 }

@@ -128,4 +128,13 @@ public sealed class BadInputSpecs
         h.Assign(1, ("orders", 0, null));
         return h;
     }
+
+    [Fact]
+    public void A_missing_configuration_state_or_event_is_refused_by_name_not_with_a_null_reference()
+    {
+        Assert.Equal("config", Assert.Throws<ArgumentNullException>(() => new GroupMachine(null!)).ParamName);
+        var machine = new GroupMachine(new GroupConfig { Group = "g", Topics = ValueList.Of("orders") });
+        Assert.Equal("state", Assert.Throws<ArgumentNullException>(() => machine.Step(null!, new GroupEvent.Tick(0))).ParamName);
+        Assert.Equal("@event", Assert.Throws<ArgumentNullException>(() => machine.Step(GroupState.Initial, null!)).ParamName);
+    }
 }

@@ -207,6 +207,11 @@ internal sealed class PartitionWorker
             {
                 throw; // Never reached: the filter only marks the span.
             }
+            catch (PoisonMessageException e)
+            {
+                AckBeforePoison(e, first, last);
+                throw;
+            }
 
             ConsumerTracing.Settled(activity, result, last);
             Settle(result, last);
@@ -231,6 +236,16 @@ internal sealed class PartitionWorker
         }
 
         // NoAck holds the window until the handler acks through ElsaConsumer.Ack.
+    }
+
+    // A handler that names its poison message has handled what came before it: that is acked before the crash, so the
+    // restart begins at the poison message. An offset outside the batch in hand is no message this worker delivered.
+    private void AckBeforePoison(PoisonMessageException e, long first, long last)
+    {
+        if (e.Offset > first && e.Offset <= last && e.HandledThroughOffset is { } through && through >= first)
+        {
+            Ack(through);
+        }
     }
 
     // The window is not released here: the group manager releases it once it accepted the ack (ManagerLoop.ReleaseWindow),

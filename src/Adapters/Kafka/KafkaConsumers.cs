@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka.DeadLetters;
 using Elsa.Sim.Kafka.Options;
 using Elsa.Sim.Kafka.Port;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,15 @@ public static class KafkaConsumers
         // The port reads a copy: later edits to the options reach neither the host nor the client.
         var kafka = (KafkaConsumerOptions)options.Clone();
         var portLogger = loggerFactory?.CreateLogger<ConfluentConsumerPort>();
-        return new ElsaConsumer(kafka, () => new ConfluentConsumerPort(kafka, portLogger), loggerFactory, timeProvider, services, meterFactory);
+        var deadLetters = kafka.DeadLetterTopic is null ? null : new KafkaDeadLetterWriter(kafka);
+        kafka.DeadLetters ??= deadLetters;
+        var consumer = new ElsaConsumer(kafka, () => new ConfluentConsumerPort(kafka, portLogger), loggerFactory, timeProvider, services, meterFactory);
+        if (deadLetters is not null)
+        {
+            // The dead-letter producer lives as long as the consumer runs (it is created at the first write).
+            _ = consumer.Completion.ContinueWith(_ => deadLetters.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        return consumer;
     }
 }

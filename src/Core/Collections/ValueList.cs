@@ -1,10 +1,13 @@
 using System.Collections;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace Elsa.Sim.Core;
 
 /// <summary>An immutable list that compares and hashes by its elements, so records that hold one compare by value (an
-/// <see cref="ImmutableArray{T}"/> alone compares by reference).</summary>
+/// <see cref="ImmutableArray{T}"/> alone compares by reference). A collection expression (<c>[a, b]</c>) builds one with
+/// <see cref="ValueList.Of{T}"/>: its <see cref="Add"/> returns a new list, which a collection initializer would drop.</summary>
+[CollectionBuilder(typeof(ValueList), nameof(ValueList.Of))]
 public readonly struct ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 {
     private readonly ImmutableArray<T> _items;

@@ -43,7 +43,7 @@ public sealed record RestartConfig
 
         if (!Enum.IsDefined(WhenExhausted))
         {
-            yield return $"restart.when_exhausted must be fail_group or park_partition (was {(int)WhenExhausted})";
+            yield return $"restart.when_exhausted must be fail_group, park_partition or dead_letter (was {(int)WhenExhausted})";
         }
     }
 }

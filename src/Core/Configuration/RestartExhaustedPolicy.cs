@@ -8,4 +8,10 @@ public enum RestartExhaustedPolicy
 
     /// <summary>Leave the partition without a worker until it is reassigned; the rest of the group goes on.</summary>
     ParkPartition,
+
+    /// <summary>Write the message the worker kept crashing on to a dead-letter destination, and once the destination
+    /// acknowledged it, go on after it with a fresh budget; the commit moves past the message only then. Needs a host that
+    /// can tell which message a crash was on (see <see cref="ExitReason.Offset"/>); when it cannot, the partition is
+    /// parked instead, saying why.</summary>
+    DeadLetter,
 }

@@ -28,6 +28,12 @@ public abstract record GroupEffect
     /// <see cref="GroupEvent.CommitCompleted"/> with the same generation and offsets.</summary>
     public sealed record CommitOffsets(int GenerationId, ValueList<PartitionOffset> Offsets) : GroupEffect;
 
+    /// <summary>Write the poison message at <paramref name="Offset"/> of <paramref name="Partition"/> (the message its
+    /// worker kept crashing on, <paramref name="Reason"/> the last crash) to the dead-letter destination, then report
+    /// <see cref="GroupEvent.DeadLetterWritten"/> once the destination acknowledged it, or
+    /// <see cref="GroupEvent.DeadLetterFailed"/>.</summary>
+    public sealed record DeadLetter(TopicPartitionId Partition, long Offset, string Reason) : GroupEffect;
+
     /// <summary>The revocation of these partitions is finished: the host may let the rebalance go on.</summary>
     public sealed record CompleteRevocation(ValueList<TopicPartitionId> Partitions) : GroupEffect;
 
@@ -121,4 +127,15 @@ public enum DiagnosticKind
 
     /// <summary>A tick whose time is earlier than the last one.</summary>
     TimeWentBackwards,
+
+    /// <summary>A partition's restart budget is spent and the dead-letter policy is writing the message its worker kept
+    /// crashing on to the dead-letter destination.</summary>
+    DeadLettering,
+
+    /// <summary>The dead-letter destination acknowledged a poison message: the partition goes on after it, and the commit
+    /// may move past it.</summary>
+    DeadLettered,
+
+    /// <summary>Writing a poison message to the dead-letter destination failed; it is tried again after a backoff.</summary>
+    DeadLetterFailed,
 }

@@ -49,6 +49,20 @@ public abstract record GroupEvent
     /// negative when the client did not say.</summary>
     public sealed record OffsetOutOfRange(WorkerId Worker, long Offset) : GroupEvent;
 
+    /// <summary>The host wrote the poison message at <paramref name="Offset"/> of <paramref name="Partition"/> to the
+    /// dead-letter destination (<see cref="GroupEffect.DeadLetter"/>), and the destination acknowledged it: the commit may
+    /// move past it.</summary>
+    public sealed record DeadLetterWritten(TopicPartitionId Partition, long Offset) : GroupEvent;
+
+    /// <summary>Writing the poison message at <paramref name="Offset"/> of <paramref name="Partition"/> to the dead-letter
+    /// destination failed for <paramref name="Reason"/>: the machine tries again after a backoff, and commits nothing past
+    /// it meanwhile.</summary>
+    public sealed record DeadLetterFailed(TopicPartitionId Partition, long Offset, string Reason) : GroupEvent
+    {
+        /// <summary>Why the write failed.</summary>
+        public string Reason { get; } = Reason ?? throw new ArgumentNullException(nameof(Reason));
+    }
+
     /// <summary>A worker was handed messages <paramref name="FirstOffset"/>..<paramref name="LastOffset"/> (inclusive).
     /// The machine uses this to refuse acks past what was delivered; a delivery to a worker whose symbolic start was never
     /// reported (<see cref="WorkerPositioned"/>) fixes the start at <paramref name="FirstOffset"/>.</summary>
@@ -128,10 +142,14 @@ public readonly record struct CallbackOutcome
 /// <summary>Why a worker ended: normally, or by crashing.</summary>
 public readonly record struct ExitReason
 {
-    private ExitReason(string? crash) => Crash = crash;
+    private ExitReason(string? crash, long? offset)
+    {
+        Crash = crash;
+        Offset = offset;
+    }
 
     /// <summary>The worker returned normally.</summary>
-    public static ExitReason Normal { get; } = new(null);
+    public static ExitReason Normal { get; } = new(null, null);
 
     /// <summary>What the crash was, or null for a normal exit.</summary>
     public string? Crash { get; }
@@ -139,11 +157,18 @@ public readonly record struct ExitReason
     /// <summary>True for a normal exit.</summary>
     public bool IsNormal => Crash is null;
 
+    /// <summary>The message the worker crashed on, when the host can tell (a handler named its poison message, or its batch
+    /// held one message); null when it cannot. The dead-letter policy writes only such a message.</summary>
+    public long? Offset { get; }
+
     /// <summary>The worker crashed for <paramref name="reason"/>.</summary>
-    public static ExitReason Crashed(string reason) => new(reason ?? throw new ArgumentNullException(nameof(reason)));
+    public static ExitReason Crashed(string reason) => new(reason ?? throw new ArgumentNullException(nameof(reason)), null);
+
+    /// <summary>The worker crashed for <paramref name="reason"/> on the message at <paramref name="offset"/>.</summary>
+    public static ExitReason Crashed(string reason, long offset) => new(reason ?? throw new ArgumentNullException(nameof(reason)), offset);
 
     /// <inheritdoc />
-    public override string ToString() => IsNormal ? "normal" : $"crash({Crash})";
+    public override string ToString() => IsNormal ? "normal" : Offset is { } at ? $"crash at {at}({Crash})" : $"crash({Crash})";
 }
 
 /// <summary>How a commit ended.</summary>

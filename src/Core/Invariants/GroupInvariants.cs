@@ -13,6 +13,9 @@ public static class GroupInvariants
         /// <summary>The worker index and the partitions agree.</summary>
         public const string WorkerIndexConsistent = "worker-index-consistent";
 
+        /// <summary>A partition is DeadLettering exactly when it has a poison message to write.</summary>
+        public const string DeadLetterWhileDeadLettering = "dead-letter-while-dead-lettering";
+
         /// <summary>A partition is Running exactly when it has a live worker.</summary>
         public const string RunningHasWorker = "running-has-worker";
 
@@ -95,6 +98,16 @@ public static class GroupInvariants
             if (p.Worker is not null && p.StoppingWorker is not null)
             {
                 throw Violation(Names.OneWorkerPerPartition, $"{tp} has live worker {p.Worker} while {p.StoppingWorker} has not stopped (generation {state.GenerationId})");
+            }
+
+            if (state.StartsWorkers && p.DeadLetterRetryDue(state.NowMs))
+            {
+                throw Violation(Names.ReadyPartitionsStarted, $"{tp}'s dead letter at {p.DeadLetter?.Offset} is due again at {state.NowMs} ms but was not sent");
+            }
+
+            if ((p.Phase == PartitionPhase.DeadLettering) != (p.DeadLetter is not null))
+            {
+                throw Violation(Names.DeadLetterWhileDeadLettering, $"{tp} is {p.Phase} with dead letter {(p.DeadLetter?.ToString() ?? "none")}");
             }
 
             if ((p.Phase == PartitionPhase.Running) != (p.Worker is not null))

@@ -11,6 +11,8 @@ namespace Elsa.Sim.Core;
 // Life of a partition (PartitionPhase):
 //   AssignmentsReceived ──► AwaitingCallback ──(callback ok)──► Starting ──(no old worker, backoff over,
 //   every callback of the assignment returned)──► Running ──(crash)──► Starting (after backoff) … or Parked / Failed
+//   Running ──(crash that spends the budget, dead-letter policy, on the first unacked message)──► DeadLettering
+//         ──(DeadLetterWritten)──► Starting after that message, fresh budget; (DeadLetterFailed)──► retried after backoff
 //   Running ──(offset out of range)──► Starting at the reset policy's position, which the next worker resolves
 //   any ──(AssignmentsRevoked)──► Revoking ──(worker stopped, no assignment callback under way)──► commit acks, revoked
 //         callback, CompleteRevocation, gone
@@ -32,6 +34,8 @@ namespace Elsa.Sim.Core;
 //   `latest` is committed at once, so no later owner resolves it again). Restarts go to the last ack + 1, never below the
 //   floor, and never to a symbolic position again (Elsa #90: restarting at `latest` skipped what arrived in between).
 //   Only a reset moves the floor.
+// - A dead-lettered message counts as acked only once the destination acknowledged it: the commit never moves past a
+//   poison message before then.
 // - A commit result is believed only when it answers a commit in flight exactly (generation and offsets); with
 //   direct_ack a retriable failure is sent again after the retry backoff, otherwise with the next interval.
 
@@ -72,6 +76,8 @@ public sealed class GroupMachine : IGroupMachine
             case GroupEvent.MessagesDelivered e: step.OnMessagesDelivered(e); break;
             case GroupEvent.Acked e: step.OnAcked(e); break;
             case GroupEvent.CommitCompleted e: step.OnCommitCompleted(e); break;
+            case GroupEvent.DeadLetterWritten e: step.OnDeadLetterWritten(e); break;
+            case GroupEvent.DeadLetterFailed e: step.OnDeadLetterFailed(e); break;
             case GroupEvent.Tick e: step.OnTick(e); break;
             case GroupEvent.ShutdownRequested: step.OnShutdownRequested(); break;
             default: throw new UnreachableException($"unknown event {@event.GetType().Name}");
@@ -240,6 +246,10 @@ public sealed class GroupMachine : IGroupMachine
                 {
                     StartWorker(p);
                 }
+                else if (p.DeadLetterRetryDue(_s.NowMs))
+                {
+                    RetryDeadLetter(p);
+                }
             }
         }
 
@@ -322,10 +332,19 @@ public sealed class GroupMachine : IGroupMachine
                     Put(p with { Phase = PartitionPhase.Starting, RestartTimesMs = recent });
                     FailManager(why);
                 }
+                else if (restart.WhenExhausted == RestartExhaustedPolicy.DeadLetter && PoisonOffset(p, reason) is { } poison)
+                {
+                    Put(p with { Phase = PartitionPhase.DeadLettering, RestartTimesMs = recent, DeadLetter = new PendingDeadLetter(poison, reason.Crash!, InFlight: true) });
+                    Emit(new GroupEffect.DeadLetter(p.Partition, poison, reason.Crash!));
+                    Diagnose(DiagnosticKind.DeadLettering, $"{why}; writing the message at {poison} to the dead-letter destination", p.Partition, worker: worker, offset: poison);
+                }
                 else
                 {
+                    var unattributed = restart.WhenExhausted == RestartExhaustedPolicy.DeadLetter
+                        ? $"; nothing dead-lettered: {(reason.Offset is { } at ? $"the crash at {at} was not on the first unacknowledged message, {p.NextStartPosition}" : "the host could not tell which message the crash was on")};"
+                        : ";";
                     Put(p with { Phase = PartitionPhase.Parked, RestartTimesMs = recent });
-                    Diagnose(DiagnosticKind.PartitionParked, why + "; partition parked until reassigned", p.Partition, worker: worker);
+                    Diagnose(DiagnosticKind.PartitionParked, why + unattributed + " partition parked until reassigned", p.Partition, worker: worker);
                 }
 
                 return;
@@ -337,6 +356,12 @@ public sealed class GroupMachine : IGroupMachine
                 p.Partition, worker: worker, offset: p.NextStartPosition.Kind == StartPositionKind.Offset ? p.NextStartPosition.Offset : null);
         }
 
+        /// <summary>The message a dead letter may be written for: the one the crash was on, when it is the first message not
+        /// acknowledged (skipping it skips nothing else; offsets between the two, if any, are not messages: the host says
+        /// every message before the crash's was acked). Null when the host could not tell.</summary>
+        private static long? PoisonOffset(PartitionState p, ExitReason reason) =>
+            reason.Offset is { } at && p.NextStartPosition is { Kind: StartPositionKind.Offset } next && at >= next.Offset && at <= MaxOffset ? at : null;
+
         private long BackoffMs(int restartNumber)
         {
             // Doubles per restart in the window; 62 doublings already saturate a long.
@@ -347,6 +372,76 @@ public sealed class GroupMachine : IGroupMachine
             }
 
             return Math.Min(backoff, config.Restart.MaxBackoffMs);
+        }
+
+        public void OnDeadLetterWritten(GroupEvent.DeadLetterWritten e)
+        {
+            if (!TryGetDeadLettering(e.Partition, e.Offset, "written", out var p))
+            {
+                return;
+            }
+
+            // The destination holds the message: it counts as handled, and the partition goes on after it with a fresh budget.
+            p = p with
+            {
+                Phase = PartitionPhase.Starting,
+                DeadLetter = null,
+                RestartDueMs = null,
+                RestartTimesMs = ValueList<long>.Empty,
+                // An ack that came in meanwhile (a late one, through the host's Ack) may have gone further already.
+                LastAckedOffset = Math.Max(p.LastAckedOffset ?? e.Offset, e.Offset),
+                LastDeliveredOffset = Math.Max(p.LastDeliveredOffset ?? e.Offset, e.Offset),
+            };
+            Put(p);
+            Diagnose(DiagnosticKind.DeadLettered, $"{p.Partition}'s message at {e.Offset} was written to the dead-letter destination; going on at {e.Offset + 1}", p.Partition, offset: e.Offset);
+            if (config.DirectAck)
+            {
+                Commit([p]);
+            }
+
+            StartIfReady(p.Partition);
+        }
+
+        public void OnDeadLetterFailed(GroupEvent.DeadLetterFailed e)
+        {
+            if (!TryGetDeadLettering(e.Partition, e.Offset, "failure", out var p))
+            {
+                return;
+            }
+
+            var backoffMs = BackoffMs(p.RestartTimesMs.Count);
+            p = p with { DeadLetter = p.DeadLetter!.Value with { InFlight = false }, RestartDueMs = Saturating.Add(_s.NowMs, backoffMs) };
+            Put(p);
+            Diagnose(DiagnosticKind.DeadLetterFailed, $"writing {p.Partition}'s message at {e.Offset} to the dead-letter destination failed ({e.Reason}); trying again in {backoffMs} ms",
+                p.Partition, offset: e.Offset);
+            if (_s.StartsWorkers && p.DeadLetterRetryDue(_s.NowMs))
+            {
+                // No backoff: nothing later would make a tick due for it.
+                RetryDeadLetter(p);
+            }
+        }
+
+        /// <summary>The partition whose dead-letter write a result answers; false, after a diagnostic, when it answers none
+        /// (the partition was revoked or reassigned since, or the manager stopped).</summary>
+        private bool TryGetDeadLettering(TopicPartitionId tp, long offset, string what, out PartitionState partition)
+        {
+            if (_s.Phase == ManagerPhase.Active && _s.Partitions.TryGetValue(tp, out var p)
+                && p.DeadLetter is { InFlight: true } pending && pending.Offset == offset)
+            {
+                partition = p;
+                return true;
+            }
+
+            Diagnose(DiagnosticKind.IgnoredEvent, $"dead-letter {what} for {tp}@{offset} ignored: it answers no dead-letter write under way", tp, offset: offset);
+            partition = null!;
+            return false;
+        }
+
+        private void RetryDeadLetter(PartitionState p)
+        {
+            var pending = p.DeadLetter!.Value;
+            Put(p with { DeadLetter = pending with { InFlight = true }, RestartDueMs = null });
+            Emit(new GroupEffect.DeadLetter(p.Partition, pending.Offset, pending.Reason));
         }
 
         public void OnOffsetOutOfRange(GroupEvent.OffsetOutOfRange e)
@@ -661,7 +756,7 @@ public sealed class GroupMachine : IGroupMachine
 
                 var stopping = StopLiveWorker(tp);
                 var phase = lost || p.Phase == PartitionPhase.Lost ? PartitionPhase.Lost : PartitionPhase.Revoking;
-                var leaving = p with { Phase = phase, Worker = null, StoppingWorker = stopping, RestartDueMs = null };
+                var leaving = p with { Phase = phase, Worker = null, StoppingWorker = stopping, RestartDueMs = null, DeadLetter = null };
                 if (leaving.HoldsUpRevocation && !p.HoldsUpRevocation)
                 {
                     _s = _s with { RevocationStopsAwaited = _s.RevocationStopsAwaited + 1 };

@@ -21,4 +21,8 @@ public enum PartitionPhase
 
     /// <summary>Lost: its worker is stopping; nothing will be committed for it.</summary>
     Lost,
+
+    /// <summary>The restart budget is spent and the dead-letter policy is writing the poison message
+    /// (<see cref="PartitionState.DeadLetter"/>); no worker runs until the destination acknowledged it.</summary>
+    DeadLettering,
 }

@@ -53,7 +53,12 @@ public sealed record PartitionState
     /// <summary>The last message delivered to any worker of this ownership.</summary>
     public long? LastDeliveredOffset { get; init; }
 
-    /// <summary>When a worker may start again after a crash; null when it may start now.</summary>
+    /// <summary>The poison message being dead-lettered, while <see cref="Phase"/> is
+    /// <see cref="PartitionPhase.DeadLettering"/>; null otherwise.</summary>
+    public PendingDeadLetter? DeadLetter { get; init; }
+
+    /// <summary>When a worker may start again after a crash, or a failed dead-letter write is tried again; null when it may
+    /// start now.</summary>
     public long? RestartDueMs { get; init; }
 
     /// <summary>When this partition's recent restarts happened, oldest first, for the restart budget.</summary>
@@ -75,6 +80,11 @@ public sealed record PartitionState
     /// active with no assignment callback pending).</summary>
     internal bool ReadyToStart(long nowMs) =>
         Phase == PartitionPhase.Starting && StoppingWorker is null && (RestartDueMs is null || RestartDueMs <= nowMs);
+
+    /// <summary>Whether a failed dead-letter write is due to be tried again (the manager must also be active with no
+    /// assignment callback pending).</summary>
+    internal bool DeadLetterRetryDue(long nowMs) =>
+        Phase == PartitionPhase.DeadLettering && DeadLetter is { InFlight: false } && (RestartDueMs is null || RestartDueMs <= nowMs);
 
     /// <summary>Whether the pending revocation waits for this partition's worker to confirm it stopped.</summary>
     internal bool HoldsUpRevocation => Phase is PartitionPhase.Revoking or PartitionPhase.Lost && StoppingWorker is not null;
@@ -99,3 +109,9 @@ public sealed record PartitionState
 /// <param name="Position">Where the offset reset policy sends the partition: earliest or latest.</param>
 /// <param name="FromOffset">The position that was out of range, or null.</param>
 public readonly record struct PendingReset(StartPosition Position, long? FromOffset);
+
+/// <summary>A poison message being written to the dead-letter destination (<see cref="GroupEffect.DeadLetter"/>).</summary>
+/// <param name="Offset">The poison message's offset.</param>
+/// <param name="Reason">The crash that spent the budget, as the effect carries it.</param>
+/// <param name="InFlight">Whether a write is under way; false after a failure, until the retry.</param>
+public readonly record struct PendingDeadLetter(long Offset, string Reason, bool InFlight);

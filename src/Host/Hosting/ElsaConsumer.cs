@@ -173,13 +173,14 @@ public sealed class ElsaConsumer : IAsyncDisposable
             PrefetchCount = config.PrefetchCount,
             PrefetchBytes = config.PrefetchBytes,
             RequestTimeout = TimeSpan.FromMilliseconds(_options.RequestTimeoutMs),
+            IsolateAfterCrash = _options.Restart.WhenExhausted == RestartExhaustedPolicy.DeadLetter,
             Post = Post,
             Abort = _abort.Token,
             Logger = _logger,
             Metrics = _metrics,
         };
         var committer = new Committer(port, _scheduler, Post, _metrics, _logger);
-        loop = new ManagerLoop(_machine, env, committer, _time, _logger, _metrics, RaiseDiagnostic, Fail);
+        loop = new ManagerLoop(_machine, env, committer, _time, _logger, _metrics, RaiseDiagnostic, Fail, _options.DeadLetters);
         var consume = new ConsumeLoop(port, loop, router, [.. _options.Topics], _scheduler, _time,
             // sleep_timeout: how long the consume loop waits when nothing arrives (at least 1 ms, so it never spins).
             pollTimeout: TimeSpan.FromMilliseconds(Math.Max(1, config.SleepTimeoutMs)),

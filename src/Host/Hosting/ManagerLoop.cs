@@ -1,4 +1,5 @@
 using Elsa.Sim.Core;
+using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Hosting.Telemetry;
 using Elsa.Sim.Hosting.Threading;
 using Elsa.Sim.Hosting.Workers;
@@ -36,6 +37,7 @@ internal sealed class ManagerLoop : IDisposable
     private readonly ConsumerMetrics _metrics;
     private readonly Action<GroupEffect.Diagnostic> _onDiagnostic;
     private readonly Action<string> _onFail;
+    private readonly IDeadLetterWriter? _deadLetters;
     private readonly AsyncQueue<HostItem> _inbox = new();
     private readonly DeadlineTimer _timer;
     private readonly TaskCompletionSource _shutdownCompleted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,7 +54,7 @@ internal sealed class ManagerLoop : IDisposable
     private GroupState _published = GroupState.Initial;
 
     public ManagerLoop(IGroupMachine machine, WorkerEnvironment env, Committer committer, TimeProvider time, ILogger logger,
-        ConsumerMetrics metrics, Action<GroupEffect.Diagnostic> onDiagnostic, Action<string> onFail)
+        ConsumerMetrics metrics, Action<GroupEffect.Diagnostic> onDiagnostic, Action<string> onFail, IDeadLetterWriter? deadLetters)
     {
         _machine = machine;
         _env = env;
@@ -63,6 +65,7 @@ internal sealed class ManagerLoop : IDisposable
         _metrics = metrics;
         _onDiagnostic = onDiagnostic;
         _onFail = onFail;
+        _deadLetters = deadLetters;
         _timer = new DeadlineTimer(time, () => Post(new HostItem.TickDue()));
     }
 
@@ -250,6 +253,9 @@ internal sealed class ManagerLoop : IDisposable
             case GroupEffect.CommitOffsets commit:
                 _committer.Enqueue(commit);
                 break;
+            case GroupEffect.DeadLetter letter:
+                _ = WriteDeadLetterAsync(letter);
+                break;
             case GroupEffect.CompleteRevocation:
                 if (_revocation is { } gate)
                 {
@@ -270,6 +276,39 @@ internal sealed class ManagerLoop : IDisposable
             default:
                 throw new InvalidOperationException($"unknown effect {effect}");
         }
+    }
+
+    /// <summary>Writes the message the partition's last worker crashed on (it kept it, <see cref="CrashEvidence"/>) to the
+    /// dead-letter destination, elsewhere, and reports how that went.</summary>
+    private Task WriteDeadLetterAsync(GroupEffect.DeadLetter letter)
+    {
+        var message = _env.Evidence.Poison(letter.Partition, letter.Offset);
+        return _env.Scheduler.Run(async () =>
+        {
+            GroupEvent result;
+            try
+            {
+                if (message is null || _deadLetters is null)
+                {
+                    throw new InvalidOperationException(message is null ? $"the message at {letter.Offset} is no longer held" : "no dead-letter writer is configured");
+                }
+
+                await _deadLetters.WriteAsync(new DeadLetterMessage(_env.Group, message, letter.Reason), _env.Abort);
+                result = new GroupEvent.DeadLetterWritten(letter.Partition, letter.Offset);
+            }
+            catch (OperationCanceledException) when (_env.Abort.IsCancellationRequested)
+            {
+                return; // Torn down: nobody waits for the answer.
+            }
+#pragma warning disable CA1031 // Whatever the destination throws is a failed write, tried again after a backoff.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                result = new GroupEvent.DeadLetterFailed(letter.Partition, letter.Offset, $"{e.GetType().Name}: {e.Message}");
+            }
+
+            Post(result);
+        });
     }
 
     private void StartWorker(GroupEffect.StartWorker start)

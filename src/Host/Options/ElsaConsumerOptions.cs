@@ -1,4 +1,5 @@
 using Elsa.Sim.Core;
+using Elsa.Sim.Hosting.Port;
 
 namespace Elsa.Sim.Hosting;
 
@@ -54,6 +55,10 @@ public class ElsaConsumerOptions
     /// <summary>How crashed workers are restarted.</summary>
     public RestartConfig Restart { get; set; } = new();
 
+    /// <summary>Where poison messages go under <see cref="RestartExhaustedPolicy.DeadLetter"/>, required with that policy
+    /// and refused without it. Elsa.Sim.Kafka sets it from <c>KafkaConsumerOptions.DeadLetterTopic</c>.</summary>
+    public IDeadLetterWriter? DeadLetters { get; set; }
+
     /// <summary>How long a rebalance callback waits for the group manager (assignment callbacks, workers stopping, the
     /// revocation commit) before the consumer gives up and fails. With librdkafka it must stay below
     /// <c>max.poll.interval.ms</c> (default 300 000 ms). Default 60 000 ms.</summary>
@@ -92,6 +97,9 @@ public class ElsaConsumerOptions
         copy.CopyCollections();
         return copy;
     }
+
+    /// <summary>Whether poison messages have somewhere to go: <see cref="DeadLetters"/>, or what a client's options add.</summary>
+    internal virtual bool HasDeadLetterDestination => DeadLetters is not null;
 
     /// <summary>Gives a copy made by <see cref="Clone"/> collections of its own, for what a client's options add.</summary>
     internal virtual void CopyCollections()

@@ -31,6 +31,14 @@ internal static class ElsaConsumerOptionsValidator
             problems.Add($"handler {options.Handler.FullName} needs a public parameterless constructor when no IServiceProvider is given");
         }
 
+        var deadLetterPolicy = options.Restart?.WhenExhausted == RestartExhaustedPolicy.DeadLetter;
+        if (deadLetterPolicy != options.HasDeadLetterDestination)
+        {
+            problems.Add(deadLetterPolicy
+                ? "restart.when_exhausted is dead_letter but no dead-letter destination is set (dead_letters, or the Kafka adapter's dead_letter_topic)"
+                : $"a dead-letter destination is set but restart.when_exhausted is {options.Restart?.WhenExhausted.ToString() ?? "unset"}: nothing would ever be dead-lettered (set it to DeadLetter)");
+        }
+
         if (options.RebalanceTimeoutMs < 1)
         {
             problems.Add($"rebalance_timeout must be at least 1 ms (was {options.RebalanceTimeoutMs})");

@@ -22,6 +22,13 @@ internal sealed class PartitionWorker
     private volatile bool _stopRequested;
     private volatile string? _startFailure;
 
+    // The worker's own task only: the batch in hand, whether every message handed over before it was acked by the
+    // handler's results, and how far the handed-over and acked messages go. They tell which message a crash was on.
+    private ConsumedMessage[]? _inHand;
+    private bool _handedAfterAcks;
+    private long? _lastDelivered;
+    private long? _ackedThrough;
+
     public PartitionWorker(WorkerEnvironment env, WorkerId id, TopicPartitionId partition, int generationId, StartPosition position)
     {
         _env = env;
@@ -120,7 +127,7 @@ internal sealed class PartitionWorker
         {
             var cause = HandlerFailure.Describe(_env.Handlers.HandlerType, stage, Partition, e);
             _env.Logger.WorkerCrashed(HandlerFailure.Cause(e), Id, Partition, cause);
-            end = new GroupEvent.WorkerExited(Id, ExitReason.Crashed(cause));
+            end = new GroupEvent.WorkerExited(Id, CrashOn(e, cause));
         }
         finally
         {
@@ -178,7 +185,7 @@ internal sealed class PartitionWorker
     {
         while (true)
         {
-            var batch = await Window.TakeAsync();
+            var batch = await Window.TakeAsync(_env.IsolateAfterCrash ? _env.Evidence.BatchLimit(Partition, _lastDelivered) : int.MaxValue);
             if (batch.Count == 0)
             {
                 return;
@@ -197,6 +204,8 @@ internal sealed class PartitionWorker
             // Before the handler sees them: the group manager refuses acks past what it knows was delivered.
             var (first, last) = (messages[0].Offset, messages[^1].Offset);
             _env.Post(new GroupEvent.MessagesDelivered(Id, first, last));
+            _inHand = messages;
+            _handedAfterAcks = _lastDelivered is null || _ackedThrough >= _lastDelivered;
             using var activity = ConsumerTracing.StartProcess(_env.Consumer, _env.Group, Partition, GenerationId, messages);
             HandlerResult result;
             try
@@ -214,6 +223,7 @@ internal sealed class PartitionWorker
             }
 
             ConsumerTracing.Settled(activity, result, last);
+            (_inHand, _lastDelivered) = (null, last);
             Settle(result, last);
             if (_stopRequested)
             {
@@ -226,6 +236,7 @@ internal sealed class PartitionWorker
     {
         if (result.AckedOffset(lastOffset) is { } acked)
         {
+            _ackedThrough = acked;
             Ack(acked);
         }
         else if (result.Kind == HandlerResultKind.Continue)
@@ -236,6 +247,35 @@ internal sealed class PartitionWorker
         }
 
         // NoAck holds the window until the handler acks through ElsaConsumer.Ack.
+    }
+
+    /// <summary>The crash, with the message it was on when the worker can tell: a <see cref="PoisonMessageException"/>
+    /// naming a message of the batch in hand whose predecessors in the batch were acked, or a batch of one message; in
+    /// both cases only when every message handed over before the batch was acked too (the machine's contract for
+    /// <see cref="ExitReason.Offset"/>). Otherwise, under the dead-letter policy, the next workers hand the crashed batch
+    /// over singly, so the next crash can tell.</summary>
+    private ExitReason CrashOn(Exception e, string cause)
+    {
+        if (_inHand is not { } batch)
+        {
+            return ExitReason.Crashed(cause);
+        }
+
+        var at = !_handedAfterAcks ? -1
+            : e is PoisonMessageException poison ? Array.FindIndex(batch, m => m.Offset == poison.Offset) is var k && (k == 0 || (k > 0 && poison.HandledThroughOffset == batch[k - 1].Offset)) ? k : -1
+            : batch.Length == 1 ? 0 : -1;
+        if (at < 0)
+        {
+            if (_env.IsolateAfterCrash && batch.Length > 1)
+            {
+                _env.Evidence.Isolate(Partition, batch[^1].Offset);
+            }
+
+            return ExitReason.Crashed(cause);
+        }
+
+        _env.Evidence.KeepPoison(Partition, batch[at]);
+        return ExitReason.Crashed(cause, batch[at].Offset);
     }
 
     // A handler that names its poison message has handled what came before it: that is acked before the crash, so the

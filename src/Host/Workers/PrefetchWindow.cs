@@ -51,8 +51,9 @@ internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCou
         wake?.TrySetResult(true);
     }
 
-    /// <summary>Waits for the next batch: every message buffered so far, in offset order. Empty once the window is closed.</summary>
-    public async Task<IReadOnlyList<FetchedMessage>> TakeAsync()
+    /// <summary>Waits for the next batch: every message buffered so far (at most <paramref name="maxCount"/>), in offset
+    /// order. Empty once the window is closed.</summary>
+    public async Task<IReadOnlyList<FetchedMessage>> TakeAsync(int maxCount = int.MaxValue)
     {
         while (true)
         {
@@ -64,11 +65,22 @@ internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCou
                     return [];
                 }
 
-                if (_buffered.Count > 0)
+                if (_buffered.Count > 0 && maxCount >= _buffered.Count)
                 {
                     var batch = _buffered.ToArray();
                     _buffered.Clear();
                     return batch;
+                }
+
+                if (_buffered.Count > 0)
+                {
+                    var part = new FetchedMessage[maxCount];
+                    for (var i = 0; i < maxCount; i++)
+                    {
+                        part[i] = _buffered.Dequeue();
+                    }
+
+                    return part;
                 }
 
                 _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

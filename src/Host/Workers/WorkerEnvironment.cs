@@ -32,6 +32,13 @@ internal sealed class WorkerEnvironment
 
     public required TimeSpan RequestTimeout { get; init; }
 
+    /// <summary>What crashed workers leave for the next ones and for the dead-letter policy.</summary>
+    public CrashEvidence Evidence { get; } = new();
+
+    /// <summary>Whether a crash on a batch of several messages makes the next workers hand messages over singly until past
+    /// that batch: only under the dead-letter policy, which must know which message a crash was on.</summary>
+    public required bool IsolateAfterCrash { get; init; }
+
     /// <summary>Sends an event to the group manager's loop.</summary>
     public required Action<GroupEvent> Post { get; init; }
 

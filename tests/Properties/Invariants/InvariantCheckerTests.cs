@@ -169,6 +169,30 @@ public sealed class InvariantCheckerTests
     }
 
     [Fact]
+    public void A_dead_letter_outside_the_dead_lettering_phase_or_that_phase_without_one_breaks_dead_letter_while_dead_lettering()
+    {
+        var (state, p) = Running();
+        var idle = state with { NowMs = 1_000, Workers = ValueMap<WorkerId, TopicPartitionId>.Empty };
+        var writing = p with { Phase = PartitionPhase.DeadLettering, Worker = null, DeadLetter = new PendingDeadLetter(5, "poison", InFlight: true) };
+
+        GroupInvariants.CheckState(idle.With(writing));
+        AssertBreaks(GroupInvariants.Names.DeadLetterWhileDeadLettering, () => GroupInvariants.CheckState(idle.With(writing with { DeadLetter = null })), "orders/0", "DeadLettering", "none");
+        AssertBreaks(GroupInvariants.Names.DeadLetterWhileDeadLettering,
+            () => GroupInvariants.CheckState(idle.With(writing with { Phase = PartitionPhase.Parked })), "orders/0", "Parked", "Offset = 5");
+    }
+
+    [Fact]
+    public void A_failed_dead_letter_due_again_but_not_sent_breaks_ready_partitions_started_and_one_still_waiting_does_not()
+    {
+        var (state, p) = Running();
+        var idle = state with { NowMs = 1_000, Workers = ValueMap<WorkerId, TopicPartitionId>.Empty };
+        var failed = p with { Phase = PartitionPhase.DeadLettering, Worker = null, DeadLetter = new PendingDeadLetter(5, "poison", InFlight: false) };
+
+        AssertBreaks(GroupInvariants.Names.ReadyPartitionsStarted, () => GroupInvariants.CheckState(idle.With(failed with { RestartDueMs = 1_000 })), "orders/0", "dead letter at 5", "1000 ms");
+        GroupInvariants.CheckState(idle.With(failed with { RestartDueMs = 1_001 }));
+    }
+
+    [Fact]
     public void A_partition_ready_to_start_while_an_assignment_callback_is_pending_breaks_nothing()
     {
         var (state, p) = Running();

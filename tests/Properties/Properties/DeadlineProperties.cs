@@ -16,11 +16,11 @@ public sealed class DeadlineProperties
         {
             var state = step.Transition.State;
             bool Acts(long nowMs) =>
-                machine.Step(state, new GroupEvent.Tick(nowMs)).Effects.Any(e => e is GroupEffect.StartWorker or GroupEffect.CommitOffsets);
+                machine.Step(state, new GroupEvent.Tick(nowMs)).Effects.Any(e => e is GroupEffect.StartWorker or GroupEffect.CommitOffsets or GroupEffect.DeadLetter);
 
             if (state.NextDeadlineMs(machine.Config) is not { } deadline)
             {
-                Assert.False(Acts(long.MaxValue), "no deadline, yet a tick at the end of time starts a worker or commits");
+                Assert.False(Acts(long.MaxValue), "no deadline, yet a tick at the end of time starts a worker, commits or writes a dead letter");
                 return;
             }
 

@@ -56,13 +56,17 @@ public static class EventGen
             from twist in Gen.Frequency((8, Gen.Constant(CommitTwist.None)), (2, Gen.Elements(Enum.GetValues<CommitTwist>())))
             select (Intent)new Intent.CompleteCommit(pick, outcome, twist)),
         (4, Pick.Select(p => (Intent)new Intent.ConfirmStop(p))),
-        (3, from pick in Pick
+        (5, from pick in Pick
             from crash in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
             from stopping in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
             select (Intent)new Intent.Exit(pick, crash, stopping)),
         (1, from pick in Pick
             from stopping in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
             select (Intent)new Intent.OutOfRange(pick, stopping)),
+        (3, from pick in Pick
+            from written in Gen.Frequency((1, Gen.Constant(true)), (1, Gen.Constant(false)))
+            from stale in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (Intent)new Intent.DeadLetterResult(pick, written, stale)),
         (2, from pick in Pick
             from garbage in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
             select (Intent)new Intent.Position(pick, garbage)),
@@ -101,7 +105,7 @@ public static class EventGen
     }
 
     /// <summary>Machine settings: direct ack or not, commit intervals from 1 ms, every begin offset and reset policy,
-    /// restart budgets from none to generous under both exhaustion policies.</summary>
+    /// restart budgets from none to generous under every exhaustion policy.</summary>
     public static Gen<ScriptSettings> Settings() =>
         from directAck in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
         from commitIntervalMs in Gen.Elements(1L, 100L, 5_000L, 5_000L)
@@ -109,7 +113,7 @@ public static class EventGen
         from reset in Gen.Elements(OffsetResetPolicy.ResetToEarliest, OffsetResetPolicy.ResetToLatest)
         from backoffMs in Gen.Elements(0L, 100L, 100L)
         from maxRestarts in Gen.Elements(0, 1, 3, 3, 100)
-        from exhausted in Gen.Elements(RestartExhaustedPolicy.FailGroup, RestartExhaustedPolicy.ParkPartition)
+        from exhausted in Gen.Elements(RestartExhaustedPolicy.FailGroup, RestartExhaustedPolicy.ParkPartition, RestartExhaustedPolicy.DeadLetter)
         select new ScriptSettings(directAck, commitIntervalMs, begin, reset, backoffMs, maxRestarts, exhausted);
 
     private static Gen<Intent> Assign() =>

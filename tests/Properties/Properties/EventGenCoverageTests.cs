@@ -70,6 +70,9 @@ public sealed class EventGenCoverageTests(ITestOutputHelper output)
         // The deadline property then ticks at the retry (and just before it) after every such step.
         ("a direct ack commit retry is scheduled", s => s.Before.CommitRetryDueMs is null && s.Transition.State.CommitRetryDueMs is not null),
         ("a partition is parked", s => Diagnosed(s, DiagnosticKind.PartitionParked)),
+        ("a poison message goes to the dead-letter destination", s => Emitted<GroupEffect.DeadLetter>(s) && s.Event is GroupEvent.WorkerExited),
+        ("a dead letter is written and the partition goes on", s => Diagnosed(s, DiagnosticKind.DeadLettered)),
+        ("a failed dead letter is written again", s => Emitted<GroupEffect.DeadLetter>(s) && s.Event is not GroupEvent.WorkerExited),
         ("the manager fails", s => Emitted<GroupEffect.Fail>(s)),
         ("a kept partition sees a new generation", s => s.Event is GroupEvent.AssignmentsReceived &&
             s.Before.Partitions.Values.Any(p => s.Transition.State.Partitions.TryGetValue(p.Partition, out var now) && now.OwnedSinceGeneration == p.OwnedSinceGeneration) &&

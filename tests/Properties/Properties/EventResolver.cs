@@ -26,6 +26,7 @@ internal sealed class EventResolver(GroupConfig config)
         Intent.ConfirmStop i => ConfirmStop(i.Pick, s),
         Intent.Exit i => Exit(i, s),
         Intent.OutOfRange i => OutOfRange(i, s),
+        Intent.DeadLetterResult i => DeadLetterResult(i.Pick, i.Written, i.Stale, s),
         Intent.Position i => Position(i, s),
         Intent.Revoke i => Revoke(i),
         Intent.Shutdown => new GroupEvent.ShutdownRequested(),
@@ -89,6 +90,18 @@ internal sealed class EventResolver(GroupConfig config)
         {
             var worker = Choose(awaiting, pick);
             return new GroupEvent.WorkerPositioned(worker, _nextDelivery.GetValueOrDefault(worker));
+        }
+
+        // A dead-letter write under way is answered, as often failed as acknowledged; a failed one is waited for.
+        if (s.Phase == ManagerPhase.Active && pick % 4 == 1 && s.Partitions.Values.Any(p => p.DeadLetter is { InFlight: true }))
+        {
+            return DeadLetterResult(pick, written: pick % 8 < 4, stale: false, s);
+        }
+
+        if (s.Phase == ManagerPhase.Active && pick % 4 == 1 && s.Partitions.Values.Any(p => p.DeadLetter is { InFlight: false }) &&
+            s.NextDeadlineMs(config) is { } retry)
+        {
+            return new GroupEvent.Tick(retry);
         }
 
         // Otherwise one of every step that moves the protocol on, in a fixed order.
@@ -256,8 +269,21 @@ internal sealed class EventResolver(GroupConfig config)
 
     private GroupEvent Exit(Intent.Exit i, GroupState s)
     {
-        var reason = i.Crash ? ExitReason.Crashed("boom") : ExitReason.Normal;
-        return new GroupEvent.WorkerExited(Target(i.Pick, i.Stopping, s) ?? DeadOrUnissued(i.Pick, s), reason);
+        var worker = Target(i.Pick, i.Stopping, s) ?? DeadOrUnissued(i.Pick, s);
+        var reason = !i.Crash ? ExitReason.Normal
+            : i.Pick % 6 == 0 || !s.Workers.TryGetValue(worker, out var tp) ? ExitReason.Crashed("boom")
+            // On a message: mostly the first one not acked (what a host reports), sometimes one further on.
+            : ExitReason.Crashed("boom", Saturating.Add(s.Partitions[tp].LastAckedOffset is { } acked ? acked + 1 : s.Partitions[tp].RestartFloorOffset ?? 0, i.Pick % 6 == 1 ? 1 : 0));
+        return new GroupEvent.WorkerExited(worker, reason);
+    }
+
+    private static GroupEvent DeadLetterResult(int pick, bool written, bool stale, GroupState s)
+    {
+        var pending = s.Partitions.Values.Where(p => p.DeadLetter is { InFlight: true }).ToList();
+        var (partition, offset) = !stale && pending.Count > 0
+            ? (Choose(pending, pick).Partition, Choose(pending, pick).DeadLetter!.Value.Offset)
+            : (ScriptRunner.Universe[pick % ScriptRunner.Universe.Length], (long)(pick % 10));
+        return written ? new GroupEvent.DeadLetterWritten(partition, offset) : new GroupEvent.DeadLetterFailed(partition, offset, "destination down");
     }
 
     private GroupEvent OutOfRange(Intent.OutOfRange i, GroupState s)

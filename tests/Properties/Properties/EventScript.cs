@@ -75,8 +75,13 @@ public abstract record Intent
     /// <summary>A stopping worker confirms it stopped (in any order); with none stopping, a live or dead worker does.</summary>
     public sealed record ConfirmStop(int Pick) : Intent;
 
-    /// <summary>A worker ends on its own, crashing or not.</summary>
+    /// <summary>A worker ends on its own, crashing or not; a crash names the message it was on when <paramref name="Pick"/>
+    /// says so (mostly the first unacknowledged one, sometimes a later one).</summary>
     public sealed record Exit(int Pick, bool Crash, bool Stopping) : Intent;
+
+    /// <summary>The dead-letter destination answers a write under way (<paramref name="Written"/> or failed), or
+    /// (<paramref name="Stale"/>) answers a write that is not under way.</summary>
+    public sealed record DeadLetterResult(int Pick, bool Written, bool Stale) : Intent;
 
     /// <summary>A worker's position is out of range.</summary>
     public sealed record OutOfRange(int Pick, bool Stopping) : Intent;

@@ -26,6 +26,8 @@ public static class IgnoreRules
             GroupEvent.MessagesDelivered e => DeliveryIgnored(state, e),
             GroupEvent.Acked e => AckIgnored(state, e),
             GroupEvent.CommitCompleted e => !state.CommitsInFlight.Contains(new GroupEffect.CommitOffsets(e.GenerationId, e.Offsets)),
+            GroupEvent.DeadLetterWritten e => !DeadLetterAnswered(state, e.Partition, e.Offset),
+            GroupEvent.DeadLetterFailed e => !DeadLetterAnswered(state, e.Partition, e.Offset),
             GroupEvent.Tick e => e.NowMs < state.NowMs,
             GroupEvent.ShutdownRequested => state.Phase is ManagerPhase.ShuttingDown or ManagerPhase.Stopped or ManagerPhase.Failed,
             _ => throw new System.Diagnostics.UnreachableException(@event.GetType().Name),
@@ -39,6 +41,11 @@ public static class IgnoreRules
         ArgumentNullException.ThrowIfNull(p);
         return Math.Max(Math.Max(p.CommittedOffset ?? 0, p.CommitSentOffset ?? 0), p.LastAckedOffset is { } acked ? acked + 1 : 0);
     }
+
+    // A dead-letter result counts only for the write under way, of an active manager.
+    private static bool DeadLetterAnswered(GroupState state, TopicPartitionId partition, long offset) =>
+        state.Phase == ManagerPhase.Active && state.Partitions.TryGetValue(partition, out var p) && p.DeadLetter is { InFlight: true } pending &&
+        pending.Offset == offset;
 
     private static PartitionState? LivePartition(GroupState state, WorkerId worker) =>
         state.Workers.TryGetValue(worker, out var tp) && state.Partitions[tp].Worker == worker ? state.Partitions[tp] : null;

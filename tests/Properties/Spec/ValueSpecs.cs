@@ -4,6 +4,19 @@ namespace Elsa.Sim.Properties.Tests.Spec;
 /// diagnostics and logs print them), how a start position parses, and saturating time arithmetic.</summary>
 public sealed class ValueSpecs
 {
+    [Fact]
+    public void A_collection_expression_builds_a_value_list_of_its_items_not_an_empty_one()
+    {
+        // ValueList's Add returns a new list: without a collection builder, `[a, b]` would call Add, drop each result and
+        // leave the list empty, silently.
+        ValueList<int> list = [1, 2, 3];
+        ValueList<int> none = [];
+
+        Assert.Equal(ValueList.Of(1, 2, 3), list);
+        Assert.Equal(3, list.Count);
+        Assert.Empty(none);
+    }
+
     [Theory]
     [InlineData("earliest", StartPositionKind.Earliest, 0)]
     [InlineData(" Latest ", StartPositionKind.Latest, 0)]

@@ -47,6 +47,9 @@ internal static class ElsaConsumerConfiguration
         options.RebalanceTimeoutMs = reader.Value(nameof(options.RebalanceTimeoutMs), options.RebalanceTimeoutMs);
         options.RequestTimeoutMs = reader.Value(nameof(options.RequestTimeoutMs), options.RequestTimeoutMs);
         options.KafkaProperties = reader.Map(nameof(options.KafkaProperties), options.KafkaProperties);
+        options.DeadLetterTopic = reader.Value(nameof(options.DeadLetterTopic), options.DeadLetterTopic);
+        options.DeadLetterProperties = reader.Map(nameof(options.DeadLetterProperties), options.DeadLetterProperties);
+        reader.Refuse(nameof(options.DeadLetters), "an IDeadLetterWriter object; set DeadLetterTopic, or set it in the configure action of AddElsaConsumer");
         reader.ReportUnread();
         options.ConfigurationProblems = [.. options.ConfigurationProblems, .. problems];
     }

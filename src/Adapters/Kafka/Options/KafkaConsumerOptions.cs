@@ -23,5 +23,21 @@ public sealed class KafkaConsumerOptions : ElsaConsumerOptions
     /// docs/kafka.md) are refused.</summary>
     public IDictionary<string, string> KafkaProperties { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    internal override void CopyCollections() => KafkaProperties = new Dictionary<string, string>(KafkaProperties, StringComparer.Ordinal);
+    /// <summary>The topic <see cref="Core.RestartExhaustedPolicy.DeadLetter"/> writes poison messages to, on the same
+    /// cluster, or null. Each dead letter keeps the original key, value and headers, and adds headers naming where it came
+    /// from and why (<c>elsa.dead_letter.*</c>, see docs/kafka.md). Required with that policy, refused without it.</summary>
+    public string? DeadLetterTopic { get; set; }
+
+    /// <summary>librdkafka properties for the dead-letter producer (for example <c>message.timeout.ms</c>, how long a write
+    /// may keep retrying before it counts as failed; default 30 000 ms here). It writes with <c>acks=all</c> and
+    /// idempotence, which cannot be changed.</summary>
+    public IDictionary<string, string> DeadLetterProperties { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    internal override bool HasDeadLetterDestination => base.HasDeadLetterDestination || DeadLetterTopic is not null;
+
+    internal override void CopyCollections()
+    {
+        KafkaProperties = new Dictionary<string, string>(KafkaProperties, StringComparer.Ordinal);
+        DeadLetterProperties = new Dictionary<string, string>(DeadLetterProperties, StringComparer.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using Elsa.Sim.Hosting;
+using Elsa.Sim.Kafka.DeadLetters;
 using Elsa.Sim.Kafka.Port;
 using Microsoft.Extensions.Options;
 
@@ -95,6 +96,36 @@ internal sealed class KafkaConsumerOptionsValidator : IValidateOptions<KafkaCons
                 else if (ConfluentConfig.ManagedProperties.Contains(key))
                 {
                     problems.Add($"kafka_properties must not set '{key}': the adapter sets it from its own options");
+                }
+            }
+        }
+
+        if (options.DeadLetterTopic is { } deadLetterTopic && (string.IsNullOrWhiteSpace(deadLetterTopic) || deadLetterTopic.Length > 249))
+        {
+            problems.Add($"dead_letter_topic must be null or a topic name of 1 to 249 characters (was '{deadLetterTopic}')");
+        }
+
+        if (options.DeadLetterTopic is not null && options.DeadLetters is not null)
+        {
+            problems.Add("dead_letter_topic and dead_letters are both set: give the consumer one dead-letter destination");
+        }
+
+        if (options.DeadLetterTopic is { } dlq && options.Topics?.Contains(dlq) == true)
+        {
+            problems.Add($"dead_letter_topic '{dlq}' is one of the consumed topics: a poison message would come back to the handler it failed");
+        }
+
+        if (options.DeadLetterProperties is null)
+        {
+            problems.Add("dead_letter_properties must not be null");
+        }
+        else
+        {
+            foreach (var key in options.DeadLetterProperties.Keys.Order(StringComparer.Ordinal))
+            {
+                if (string.IsNullOrWhiteSpace(key) || KafkaDeadLetterWriter.ManagedProperties.Contains(key))
+                {
+                    problems.Add($"dead_letter_properties must not set '{key}': {(string.IsNullOrWhiteSpace(key) ? "an empty property name" : "the dead-letter producer sets it itself")}");
                 }
             }
         }

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Elsa.Sim.Hosting.Port;
+using Elsa.Sim.Kafka.Options;
+
+namespace Elsa.Sim.Kafka.DeadLetters;
+
+/// <summary>Writes poison messages to <see cref="KafkaConsumerOptions.DeadLetterTopic"/> with an idempotent producer
+/// (<c>acks=all</c>): a write completes once every in-sync replica has the message, so the consumer commits past a poison
+/// message only when it is durably in the dead-letter topic. The producer is created at the first write.</summary>
+internal sealed class KafkaDeadLetterWriter : IDeadLetterWriter, IDisposable
+{
+    /// <summary>Header names: where a dead letter came from and why.</summary>
+    public const string TopicHeader = "elsa.dead_letter.topic";
+    public const string PartitionHeader = "elsa.dead_letter.partition";
+    public const string OffsetHeader = "elsa.dead_letter.offset";
+    public const string GroupHeader = "elsa.dead_letter.group";
+    public const string ReasonHeader = "elsa.dead_letter.reason";
+
+    /// <summary>What the writer sets itself; <see cref="KafkaConsumerOptions.DeadLetterProperties"/> may not.</summary>
+    public static readonly IReadOnlySet<string> ManagedProperties = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "bootstrap.servers", "acks", "enable.idempotence",
+    };
+
+    private readonly string _topic;
+    private readonly ProducerConfig _config;
+    private readonly Lazy<IProducer<byte[], byte[]>> _producer;
+
+    public KafkaDeadLetterWriter(KafkaConsumerOptions options)
+    {
+        _topic = options.DeadLetterTopic ?? throw new ArgumentException("no dead-letter topic", nameof(options));
+        _config = new ProducerConfig { MessageTimeoutMs = 30_000 };
+        foreach (var (key, value) in options.DeadLetterProperties)
+        {
+            _config.Set(key, value);
+        }
+
+        _config.BootstrapServers = options.BootstrapServers;
+        _config.Acks = Acks.All;
+        _config.EnableIdempotence = true;
+        _producer = new Lazy<IProducer<byte[], byte[]>>(() => new ProducerBuilder<byte[], byte[]>(_config).Build(), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public async ValueTask WriteAsync(DeadLetterMessage letter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        var original = letter.Message;
+        var headers = new Headers();
+        foreach (var header in original.Headers)
+        {
+            headers.Add(header.Key, header.Value.ToArray());
+        }
+
+        headers.Add(TopicHeader, Encoding.UTF8.GetBytes(original.Topic));
+        headers.Add(PartitionHeader, Encoding.UTF8.GetBytes(original.Partition.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(OffsetHeader, Encoding.UTF8.GetBytes(original.Offset.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(GroupHeader, Encoding.UTF8.GetBytes(letter.Group));
+        headers.Add(ReasonHeader, Encoding.UTF8.GetBytes(letter.Reason));
+        var message = new Message<byte[], byte[]>
+        {
+            Key = original.Key.IsEmpty ? null! : original.Key.ToArray(),
+            Value = original.Value.IsEmpty ? null! : original.Value.ToArray(),
+            Headers = headers,
+            Timestamp = new Timestamp(original.TimestampMs, TimestampType.CreateTime),
+        };
+        var delivered = await _producer.Value.ProduceAsync(_topic, message, cancellationToken);
+        if (delivered.Status != PersistenceStatus.Persisted)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_MsgTimedOut, $"the dead letter's delivery is {delivered.Status}, not persisted"));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Flush(TimeSpan.FromSeconds(5));
+            _producer.Value.Dispose();
+        }
+    }
+}

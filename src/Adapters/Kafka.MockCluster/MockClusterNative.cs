@@ -101,6 +101,13 @@ internal static partial class MockClusterNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int CoordinatorSet(MockClusterHandle mcluster, string keyType, string key, int brokerId);
 
+    // rd_kafka_resp_err_t rd_kafka_mock_partition_set_leader(rd_kafka_mock_cluster_t *mcluster, const char *topic,
+    //                                                       int32_t partition, int32_t broker_id);
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_partition_set_leader",
+        StringMarshalling = StringMarshalling.Utf8)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int PartitionSetLeader(MockClusterHandle mcluster, string topic, int partition, int brokerId);
+
     // rd_kafka_resp_err_t rd_kafka_mock_partition_delete_records(rd_kafka_mock_cluster_t *mcluster,
     //                                                            const char *topic, int32_t partition,
     //                                                            int64_t before_offset);

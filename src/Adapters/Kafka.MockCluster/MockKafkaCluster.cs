@@ -145,6 +145,21 @@ public sealed class MockKafkaCluster : IDisposable
             $"Moving the coordinator of group '{group}' to broker {brokerId}");
     }
 
+    /// <summary>Makes broker <paramref name="brokerId"/> the leader of <paramref name="topic"/> [<paramref name="partition"/>]
+    /// (or leaves it without one, for -1). Clients find out when the old leader answers them with NOT_LEADER_FOR_PARTITION
+    /// or their metadata refreshes. Together with <see cref="SetBrokerDown"/> it takes one topic's broker away while the
+    /// others' stay up.</summary>
+    /// <exception cref="KafkaException">When there is no such partition or broker.</exception>
+    public void SetPartitionLeader(string topic, int partition, int brokerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ObjectDisposedException.ThrowIf(_cluster.IsClosed, this);
+        ThrowIfFailed(
+            MockClusterNative.PartitionSetLeader(_cluster, topic, partition, brokerId),
+            $"Making broker {brokerId} the leader of {topic}/{partition}");
+    }
+
     /// <summary>Deletes the records of <paramref name="topic"/> [<paramref name="partition"/>] below
     /// <paramref name="beforeOffset"/>, as retention or DeleteRecords would: the partition's log start (low
     /// watermark) becomes <paramref name="beforeOffset"/>, and fetches below it are out of range.</summary>

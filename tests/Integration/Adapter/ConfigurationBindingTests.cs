@@ -42,8 +42,10 @@ public sealed class ConfigurationBindingTests
                 "MaxBackoffMs": 20,
                 "MaxRestarts": 5,
                 "WithinMs": 60000,
-                "WhenExhausted": "ParkPartition"
+                "WhenExhausted": "dead-letter"
               },
+              "DeadLetterTopic": "orders.dlq",
+              "DeadLetterProperties": { "message.timeout.ms": "5000" },
               "BootstrapServers": "127.0.0.1:9092",
               "AssignmentStrategy": "cooperative-sticky",
               "GroupInstanceId": "orders-1",
@@ -56,9 +58,12 @@ public sealed class ConfigurationBindingTests
         }
         """;
 
-    // Options a configuration cannot carry: delegates, and the name, which is AddElsaConsumer's argument.
+    // Options a configuration cannot carry: delegates, objects, and the name, which is AddElsaConsumer's argument.
     private static readonly string[] CodeOnly =
-        [nameof(KafkaConsumerOptions.Name), nameof(KafkaConsumerOptions.AssignmentReceivedHandler), nameof(KafkaConsumerOptions.AssignmentsRevokedHandler)];
+    [
+        nameof(KafkaConsumerOptions.Name), nameof(KafkaConsumerOptions.AssignmentReceivedHandler), nameof(KafkaConsumerOptions.AssignmentsRevokedHandler),
+        nameof(KafkaConsumerOptions.DeadLetters),
+    ];
 
     [Fact]
     public void Every_option_binds_from_an_appsettings_section()
@@ -83,8 +88,10 @@ public sealed class ConfigurationBindingTests
             },
             options.Config);
         Assert.Equal(
-            new RestartConfig { BackoffMs = 10, MaxBackoffMs = 20, MaxRestarts = 5, WithinMs = 60_000, WhenExhausted = RestartExhaustedPolicy.ParkPartition },
+            new RestartConfig { BackoffMs = 10, MaxBackoffMs = 20, MaxRestarts = 5, WithinMs = 60_000, WhenExhausted = RestartExhaustedPolicy.DeadLetter },
             options.Restart);
+        Assert.Equal("orders.dlq", options.DeadLetterTopic);
+        Assert.Equal(new Dictionary<string, string> { ["message.timeout.ms"] = "5000" }, options.DeadLetterProperties);
         Assert.Equal("127.0.0.1:9092", options.BootstrapServers);
         Assert.Equal(AssignmentStrategy.CooperativeSticky, options.AssignmentStrategy);
         Assert.Equal("orders-1", options.GroupInstanceId);
@@ -160,7 +167,7 @@ public sealed class ConfigurationBindingTests
                 "Kafka:Orders:CommitIntervalMs: 'often' is not a whole number",
                 "Kafka:Orders:Config:BeginOffset: 'soon' is not earliest, latest or an offset (a whole number from 0)",
                 "Kafka:Orders:Config:BeginOfset: unknown key (value 'earliest'); the keys here are BeginOffset, MaxBytes, MaxWaitTimeMs, MinBytes, OffsetResetPolicy, PrefetchBytes, PrefetchCount, SleepTimeoutMs",
-                "Kafka:Orders:Restart:WhenExhausted: '1' is not one of FailGroup, ParkPartition",
+                "Kafka:Orders:Restart:WhenExhausted: '1' is not one of FailGroup, ParkPartition, DeadLetter",
                 "Kafka:Orders:AssignmentStrategy: 'sideways' is not one of Range, RoundRobin, CooperativeSticky",
                 "group must be a non-empty name",
                 "handler must name an IMessageHandler type: the consumer creates one per worker",

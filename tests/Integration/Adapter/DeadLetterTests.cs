@@ -166,6 +166,29 @@ public sealed class DeadLetterTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, 10).Where(o => o != 5).Select(o => (long)o), handler.Handled.Distinct().Order());
     }
 
+    [Fact]
+    public void Dead_letter_options_that_cannot_work_are_refused_each_by_name()
+    {
+        static KafkaConsumerOptions Options(RestartExhaustedPolicy policy, string? topic) => new()
+        {
+            Group = "g", Topics = [Topic], Handler = typeof(ThrowsOnFiveHandler), BootstrapServers = "127.0.0.1:9092",
+            Restart = new RestartConfig { WhenExhausted = policy }, DeadLetterTopic = topic,
+        };
+
+        string[] Problems(KafkaConsumerOptions o) =>
+            [.. Assert.Throws<InvalidConfigurationException>(() => KafkaConsumers.Create(o, services: new ServiceCollection().BuildServiceProvider())).Problems];
+
+        Assert.Equal(["restart.when_exhausted is dead_letter but no dead-letter destination is set (dead_letters, or the Kafka adapter's dead_letter_topic)"],
+            Problems(Options(RestartExhaustedPolicy.DeadLetter, null)));
+        Assert.Equal(["a dead-letter destination is set but restart.when_exhausted is ParkPartition: nothing would ever be dead-lettered (set it to DeadLetter)"],
+            Problems(Options(RestartExhaustedPolicy.ParkPartition, DeadLetterTopic)));
+        Assert.Equal([$"dead_letter_topic '{Topic}' is one of the consumed topics: a poison message would come back to the handler it failed"],
+            Problems(Options(RestartExhaustedPolicy.DeadLetter, Topic)));
+        var managed = Options(RestartExhaustedPolicy.DeadLetter, DeadLetterTopic);
+        managed.DeadLetterProperties["acks"] = "1";
+        Assert.Equal(["dead_letter_properties must not set 'acks': the dead-letter producer sets it itself"], Problems(managed));
+    }
+
     private static string Header(Message<string, string> message, string key) =>
         Encoding.UTF8.GetString(message.Headers.GetLastBytes(key));
 

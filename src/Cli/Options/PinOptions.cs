@@ -51,7 +51,7 @@ internal sealed class PinOptions
     public Option<string?> WhenExhausted { get; } = new("--when-exhausted")
     {
         Description = "Pin what happens when the restart budget is spent. Default: drawn per seed.",
-        HelpName = "fail|park",
+        HelpName = "fail|park|dead-letter",
     };
 
     public Option<string?> Membership { get; } = new("--membership")
@@ -91,7 +91,8 @@ internal sealed class PinOptions
             null => null,
             { } text when text.Equals("fail", StringComparison.OrdinalIgnoreCase) => RestartExhaustedPolicy.FailGroup,
             { } text when text.Equals("park", StringComparison.OrdinalIgnoreCase) => RestartExhaustedPolicy.ParkPartition,
-            { } text => Problem<RestartExhaustedPolicy>(problems, $"--when-exhausted: '{text}' is not fail or park"),
+            { } text when text.Equals("dead-letter", StringComparison.OrdinalIgnoreCase) => RestartExhaustedPolicy.DeadLetter,
+            { } text => Problem<RestartExhaustedPolicy>(problems, $"--when-exhausted: '{text}' is not fail, park or dead-letter"),
         },
         StaticMembership = parse.GetValue(Membership) switch
         {
@@ -113,7 +114,7 @@ internal sealed class PinOptions
         Add(pinned, "prefetch_count", pins.PrefetchCount?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add(pinned, "prefetch_bytes", pins.PrefetchBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add(pinned, "max_restarts", pins.MaxRestarts?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add(pinned, "when_exhausted", pins.WhenExhausted is { } w ? (w == RestartExhaustedPolicy.FailGroup ? "fail" : "park") : null);
+        Add(pinned, "when_exhausted", pins.WhenExhausted is { } w ? Scenario.PolicyName(w) : null);
         Add(pinned, "membership", pins.StaticMembership is { } m ? (m ? "static" : "dynamic") : null);
         return pinned.Count == 0 ? "config=drawn from each seed" : $"config=drawn from each seed except {string.Join(" ", pinned)}";
     }

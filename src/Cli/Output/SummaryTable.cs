@@ -32,6 +32,7 @@ internal static class SummaryTable
         Row(table, "messages produced", Format.Count(totals.MessagesProduced));
         Row(table, "messages handled", Format.Count(totals.MessagesHandled));
         Row(table, "messages duplicated", Format.Count(totals.Duplicates));
+        Row(table, "messages dead-lettered (policy)", Format.Count(totals.DeadLettered));
         Row(table, "messages lost", Format.Count(totals.Lost));
         Row(table, "messages expired (retention)", Format.Count(totals.Expired));
         Row(table, "messages skipped by offset resets", Format.Count(totals.SkippedByReset));

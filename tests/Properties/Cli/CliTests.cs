@@ -205,7 +205,7 @@ public sealed partial class CliTests : IDisposable
         Assert.Contains("--begin-offset: 'soon' is not earliest, latest or an offset of 0 or more", run.Error, StringComparison.Ordinal);
         Assert.Contains("--reset-policy: 'never' is not earliest or latest", run.Error, StringComparison.Ordinal);
         Assert.Contains("--direct-ack: 'maybe' is not on or off", run.Error, StringComparison.Ordinal);
-        Assert.Contains("--when-exhausted: 'retry' is not fail or park", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--when-exhausted: 'retry' is not fail, park or dead-letter", run.Error, StringComparison.Ordinal);
         Assert.Contains("--membership: 'sometimes' is not static or dynamic", run.Error, StringComparison.Ordinal);
     }
 

@@ -476,6 +476,43 @@ internal sealed class Oracle
         }
     }
 
+    /// <summary>A member's host asks to dead-letter <paramref name="partition"/>@<paramref name="offset"/>: only once the
+    /// partition's restart budget is spent, by the oracle's own count of its handlers' crashes.</summary>
+    public void DeadLetterRequested(int member, TopicPartitionId partition, long offset, RestartConfig restart)
+    {
+        Note("dead-letter", $"member {member} writes {partition}@{offset} to the dead-letter destination", member);
+        if (_epochs[member].TryGetValue(partition, out var epoch) && !epoch.SpentRestartBudget(restart.MaxRestarts, restart.WithinMs))
+        {
+            Violate(ViolationKinds.DeadLetteredEarly,
+                $"member {member} dead-letters {partition}@{offset} though the partition's handlers crashed fewer than {restart.MaxRestarts + 1} times within {restart.WithinMs} ms", member, partition);
+        }
+    }
+
+    /// <summary>The dead-letter destination holds <paramref name="partition"/>@<paramref name="offset"/>: from now on it
+    /// counts as handled (a commit may pass it, and it is not lost).</summary>
+    public void DeadLettered(int member, TopicPartitionId partition, long offset)
+    {
+        Note("dead-letter", $"member {member} wrote {partition}@{offset} to the dead-letter destination", member);
+        if (_isFenced(member))
+        {
+            // As for its handling: a zombie's dead letter of what the new owner handles is the price of a session timeout.
+            Cause(partition);
+        }
+
+        if (!_histories[partition].RecordHandled(offset, NowMs))
+        {
+            Violate(ViolationKinds.DuplicateWithoutCause,
+                $"member {member} dead-lettered {partition}@{offset}, which was handled with no crash, revocation, loss or failed commit since", member, partition);
+        }
+
+        if (_epochs[member].TryGetValue(partition, out var epoch))
+        {
+            epoch.MarkHandled(offset);
+        }
+
+        _stats.DeadLettered++;
+    }
+
     /// <summary>A handler's batch was cancelled: only a failing member may cancel its handlers; a clean stop or a
     /// revocation lets the batch in hand finish.</summary>
     public void HandlerCancelled(int member, TopicPartitionId partition)

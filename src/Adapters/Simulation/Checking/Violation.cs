@@ -73,6 +73,9 @@ public static class ViolationKinds
     /// cancelled a handler mid-batch.</summary>
     public const string HandlerOutlivedStop = "handler-outlived-stop";
 
+    /// <summary>A message was dead-lettered though its partition's restart budget was not spent.</summary>
+    public const string DeadLetteredEarly = "dead-lettered-early";
+
     /// <summary>Work left the simulator's thread (a handler's <c>Task.Run</c>, <c>ConfigureAwait(false)</c>, a real timer
     /// or real I/O): the run is no longer a function of its seed.</summary>
     public const string Nondeterminism = "nondeterminism";

@@ -51,7 +51,14 @@ public sealed record Scenario(
             MaxBackoffMs = 10_000,
             MaxRestarts = Pinned(pins.MaxRestarts, Pick(rng, 0, 1, 3, 3, 10)),
             WithinMs = Pick(rng, 1_000L, 5_000L, 5_000L, 30_000L),
-            WhenExhausted = Pinned(pins.WhenExhausted, rng.Chance(0.5) ? RestartExhaustedPolicy.FailGroup : RestartExhaustedPolicy.ParkPartition),
+            // One draw, as before dead letters: the seeds that failed the group still do; those that parked now park or
+            // dead-letter, half each.
+            WhenExhausted = Pinned(pins.WhenExhausted, rng.NextDouble() switch
+            {
+                < 0.5 => RestartExhaustedPolicy.FailGroup,
+                < 0.75 => RestartExhaustedPolicy.ParkPartition,
+                _ => RestartExhaustedPolicy.DeadLetter,
+            }),
         };
         var staticMembership = Pinned(pins.StaticMembership, rng.Chance(0.25));
         return new Scenario(protocol, directAck, commitIntervalMs, rates, beginOffset, resetPolicy, prefetchCount, prefetchBytes, restart, staticMembership);
@@ -89,8 +96,16 @@ public sealed record Scenario(
         $"max_restarts={Restart.MaxRestarts.ToString(CultureInfo.InvariantCulture)}",
         $"restart_window={Restart.WithinMs.ToString(CultureInfo.InvariantCulture)}ms",
         $"restart_backoff={Restart.BackoffMs.ToString(CultureInfo.InvariantCulture)}ms",
-        $"when_exhausted={(Restart.WhenExhausted == RestartExhaustedPolicy.FailGroup ? "fail_group" : "park_partition")}",
+        $"when_exhausted={Restart.WhenExhausted switch { RestartExhaustedPolicy.FailGroup => "fail_group", RestartExhaustedPolicy.ParkPartition => "park_partition", _ => "dead_letter" }}",
     ];
+
+    /// <summary>A restart policy as <c>--when-exhausted</c> names it.</summary>
+    internal static string PolicyName(RestartExhaustedPolicy policy) => policy switch
+    {
+        RestartExhaustedPolicy.FailGroup => "fail",
+        RestartExhaustedPolicy.ParkPartition => "park",
+        _ => "dead-letter",
+    };
 
     /// <summary>One line for a story or a log.</summary>
     public string Describe(SimulationOptions options)
@@ -99,7 +114,7 @@ public sealed record Scenario(
         return $"{options.Members} {(StaticMembership ? "static" : "dynamic")} members, {options.Topics} topics x {options.PartitionsPerTopic} partitions, {Protocol.ToString().ToLowerInvariant()} protocol, " +
             $"begin_offset {BeginOffset}, offset_reset_policy {(OffsetResetPolicy == OffsetResetPolicy.ResetToEarliest ? "earliest" : "latest")}, " +
             $"direct_ack {(DirectAck ? "on" : "off")}, commits every {CommitIntervalMs} ms, prefetch {PrefetchCount} messages / {PrefetchBytes} B, " +
-            $"restarts {Restart.MaxRestarts} in {Restart.WithinMs} ms (backoff {Restart.BackoffMs} ms) then {(Restart.WhenExhausted == RestartExhaustedPolicy.FailGroup ? "fail the group" : "park the partition")}, " +
+            $"restarts {Restart.MaxRestarts} in {Restart.WithinMs} ms (backoff {Restart.BackoffMs} ms) then {(Restart.WhenExhausted switch { RestartExhaustedPolicy.FailGroup => "fail the group", RestartExhaustedPolicy.ParkPartition => "park the partition", _ => "dead-letter the message" })}, " +
             (options.MessagesPerPartition is { } scripted ? $"{scripted} messages per partition at once" : $"{MessagesPerSecond.Sum()} messages/s in all");
     }
 

@@ -31,6 +31,9 @@ public sealed class SimulationStats
     /// <summary>Handlings of a message beyond its first.</summary>
     public long Duplicates { get; internal set; }
 
+    /// <summary>Messages written to the dead-letter destination (the dead-letter policy), retries not counted twice.</summary>
+    public long DeadLettered { get; internal set; }
+
     /// <summary>Messages never handled though still in the log at the end.</summary>
     public long Lost { get; internal set; }
 
@@ -144,6 +147,7 @@ public sealed class SimulationStats
         ("messagesProduced", s => s.MessagesProduced, (s, v) => s.MessagesProduced = v),
         ("messagesHandled", s => s.MessagesHandled, (s, v) => s.MessagesHandled = v),
         ("duplicates", s => s.Duplicates, (s, v) => s.Duplicates = v),
+        ("deadLettered", s => s.DeadLettered, (s, v) => s.DeadLettered = v),
         ("lost", s => s.Lost, (s, v) => s.Lost = v),
         ("expired", s => s.Expired, (s, v) => s.Expired = v),
         ("skippedByReset", s => s.SkippedByReset, (s, v) => s.SkippedByReset = v),
@@ -171,6 +175,7 @@ public sealed class SimulationStats
         MessagesProduced += other.MessagesProduced;
         MessagesHandled += other.MessagesHandled;
         Duplicates += other.Duplicates;
+        DeadLettered += other.DeadLettered;
         Lost += other.Lost;
         Expired += other.Expired;
         SkippedByReset += other.SkippedByReset;

@@ -165,6 +165,11 @@ internal sealed class World : IDisposable
         var options = Scenario.ToConsumerOptions(_topics);
         options.Name = $"member-{member.Index}";
         options.Handler = typeof(WorldHandler);
+        if (Scenario.Restart.WhenExhausted == RestartExhaustedPolicy.DeadLetter)
+        {
+            options.DeadLetters = new SimulatedDeadLetters(Oracle, _clock, member, Scenario.Restart);
+        }
+
         if (_plan.Enabled.Contains(FaultKind.CallbackDelay))
         {
             options.AssignmentReceivedHandler = async (_, _, _, cancellationToken) =>
@@ -340,9 +345,10 @@ internal sealed class World : IDisposable
     }
 
     /// <summary>Whether a partition is left parked because its restart budget was really spent (the oracle's own count)
-    /// under the park policy: the configuration chose to give up on it until it is reassigned, so it need not drain.</summary>
+    /// under the park policy, or under the dead-letter policy by a crash the host could not place on a message: the
+    /// configuration chose to give up on it until it is reassigned, so it need not drain.</summary>
     private bool ParkedByPolicy(TopicPartitionId tp) =>
-        Scenario.Restart.WhenExhausted == RestartExhaustedPolicy.ParkPartition && Oracle.SpentRestartBudget(tp, Scenario.Restart);
+        Scenario.Restart.WhenExhausted != RestartExhaustedPolicy.FailGroup && Oracle.SpentRestartBudget(tp, Scenario.Restart);
 
     private long CommittedOrStart(TopicPartitionId tp) =>
         Math.Max(Cluster.Coordinator.Committed.TryGetValue(tp, out var committed) ? committed : 0, Cluster.Log(tp).LogStart);

@@ -3,6 +3,7 @@ using Elsa.Sim.Core;
 using Elsa.Sim.Integration.Tests.Adapter;
 using Elsa.Sim.Hosting;
 using Elsa.Sim.Kafka;
+using Elsa.Sim.Kafka.Options;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Kafka.Port;
@@ -54,20 +55,22 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             Assert.Equal(ends.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)), ReadCommitted(cluster, group, topic, ends.Keys));
         });
 
-    [Fact]
-    public Task A_member_killed_without_committing_is_taken_over_and_nothing_is_lost() =>
+    [Theory]
+    [InlineData(ConsumerGroupProtocol.Classic)]
+    [InlineData(ConsumerGroupProtocol.Consumer)]
+    public Task A_member_killed_without_committing_is_taken_over_and_nothing_is_lost(ConsumerGroupProtocol protocol) =>
         WithinLimit(nameof(A_member_killed_without_committing_is_taken_over_and_nothing_is_lost), async () =>
         {
             const string topic = "payments";
-            const string group = "payment-group";
+            var group = $"payment-group-{protocol}";
             const int partitions = 12;
             using var cluster = MockKafkaCluster.Start(brokers: 3);
             cluster.CreateTopic(topic, partitions);
             var log = new HandledLog();
-            await using var first = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs());
-            await using var second = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs());
+            await using var first = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log, protocol: protocol), Logs());
+            await using var second = KafkaConsumers.Create(MemberOptions(cluster, group, topic, log, protocol: protocol), Logs());
             // The victim never commits on its own (the interval is far away), and once killed its commits are refused.
-            var victimOptions = MemberOptions(cluster, group, topic, log);
+            var victimOptions = MemberOptions(cluster, group, topic, log, protocol: protocol);
             victimOptions.CommitIntervalMs = 600_000;
             var port = new KillablePort(new ConfluentConsumerPort(victimOptions));
             await using var victim = new ElsaConsumer(victimOptions, port, Logs(LogLevel.Critical));

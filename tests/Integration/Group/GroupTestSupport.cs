@@ -14,9 +14,10 @@ internal static class GroupTestSupport
     public static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(60);
 
     /// <summary>Options for one member. The mock coordinator waits session.timeout.ms − 1 s for members to rejoin when
-    /// a member joins a group that is up, so the session is short and heartbeats frequent.</summary>
+    /// a member joins a group that is up, so the session is short and heartbeats frequent. Under KIP-848's protocol the
+    /// coordinator sets both, and the client may not.</summary>
     public static KafkaConsumerOptions MemberOptions(MockKafkaCluster cluster, string group, string topic, HandledLog log,
-        Type? handler = null)
+        Type? handler = null, ConsumerGroupProtocol protocol = ConsumerGroupProtocol.Classic)
     {
         var options = new KafkaConsumerOptions
         {
@@ -31,7 +32,16 @@ internal static class GroupTestSupport
             RebalanceTimeoutMs = 20_000,
         };
         options.KafkaProperties["reconnect.backoff.max.ms"] = "500";
-        options.KafkaProperties["heartbeat.interval.ms"] = "500";
+        if (protocol == ConsumerGroupProtocol.Consumer)
+        {
+            options.GroupProtocol = protocol;
+            options.SessionTimeoutMs = null;
+        }
+        else
+        {
+            options.KafkaProperties["heartbeat.interval.ms"] = "500";
+        }
+
         return options;
     }
 

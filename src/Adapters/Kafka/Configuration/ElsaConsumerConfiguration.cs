@@ -41,6 +41,7 @@ internal static class ElsaConsumerConfiguration
         options.Config = Config(reader.Nested(nameof(options.Config)), options.Config ?? new());
         options.Restart = Restart(reader.Nested(nameof(options.Restart)), options.Restart ?? new());
         options.BootstrapServers = reader.Value(nameof(options.BootstrapServers), options.BootstrapServers);
+        options.GroupProtocol = reader.Enum(nameof(options.GroupProtocol), options.GroupProtocol);
         options.AssignmentStrategy = reader.Enum(nameof(options.AssignmentStrategy), options.AssignmentStrategy);
         options.GroupInstanceId = reader.Value(nameof(options.GroupInstanceId), options.GroupInstanceId);
         options.SessionTimeoutMs = reader.Value(nameof(options.SessionTimeoutMs), options.SessionTimeoutMs);

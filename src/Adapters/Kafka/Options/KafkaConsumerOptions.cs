@@ -10,7 +10,12 @@ public sealed class KafkaConsumerOptions : ElsaConsumerOptions
     /// <summary>librdkafka's <c>bootstrap.servers</c>: where the cluster is, as <c>host:port,host:port</c>.</summary>
     public string BootstrapServers { get; set; } = "";
 
-    /// <summary>librdkafka's <c>partition.assignment.strategy</c>. Default <see cref="AssignmentStrategy.Range"/>.</summary>
+    /// <summary>librdkafka's <c>group.protocol</c>: the classic protocol or KIP-848's. Default
+    /// <see cref="ConsumerGroupProtocol.Classic"/>.</summary>
+    public ConsumerGroupProtocol GroupProtocol { get; set; } = ConsumerGroupProtocol.Classic;
+
+    /// <summary>librdkafka's <c>partition.assignment.strategy</c>, for <see cref="ConsumerGroupProtocol.Classic"/> only. Default
+    /// <see cref="AssignmentStrategy.Range"/>.</summary>
     public AssignmentStrategy AssignmentStrategy { get; set; } = AssignmentStrategy.Range;
 
     /// <summary>librdkafka's <c>group.instance.id</c> (static membership), or null for a dynamic member.</summary>

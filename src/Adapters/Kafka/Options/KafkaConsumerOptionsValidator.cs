@@ -39,6 +39,23 @@ internal sealed class KafkaConsumerOptionsValidator : IValidateOptions<KafkaCons
             problems.Add($"assignment_strategy must be range, roundrobin or cooperative-sticky (was {(int)options.AssignmentStrategy})");
         }
 
+        if (!Enum.IsDefined(options.GroupProtocol))
+        {
+            problems.Add($"group_protocol must be classic or consumer (was {(int)options.GroupProtocol})");
+        }
+        else if (options.GroupProtocol == ConsumerGroupProtocol.Consumer)
+        {
+            if (options.AssignmentStrategy != AssignmentStrategy.Range)
+            {
+                problems.Add($"assignment_strategy ({options.AssignmentStrategy}) cannot be set with group_protocol consumer: the coordinator assigns (KIP-848)");
+            }
+
+            if (options.SessionTimeoutMs is not null)
+            {
+                problems.Add("session_timeout cannot be set with group_protocol consumer: the broker's group.consumer.session.timeout.ms applies (KIP-848)");
+            }
+        }
+
         if (options.GroupInstanceId is { } instance && string.IsNullOrWhiteSpace(instance))
         {
             problems.Add("group_instance_id must be null or a non-empty name");

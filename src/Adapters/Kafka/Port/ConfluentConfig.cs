@@ -18,7 +18,7 @@ internal static class ConfluentConfig
         "bootstrap.servers", "metadata.broker.list", "group.id", "group.instance.id", "enable.auto.commit",
         "enable.auto.offset.store", "enable.partition.eof", "auto.offset.reset", "partition.assignment.strategy",
         "session.timeout.ms", "fetch.min.bytes", "fetch.max.bytes", "max.partition.fetch.bytes", "fetch.message.max.bytes",
-        "fetch.wait.max.ms",
+        "fetch.wait.max.ms", "group.protocol", "group.remote.assignor",
     };
 
     public static Dictionary<string, string> Build(KafkaConsumerOptions options)
@@ -39,13 +39,23 @@ internal static class ConfluentConfig
         // librdkafka must never move a position silently: an out-of-range position comes back as an error, and the group
         // manager applies offset_reset_policy, with a diagnostic that counts what the reset skipped (docs/kafka.md).
         properties["auto.offset.reset"] = "error";
-        properties["partition.assignment.strategy"] = options.AssignmentStrategy switch
+        if (options.GroupProtocol == ConsumerGroupProtocol.Consumer)
         {
-            AssignmentStrategy.Range => "range",
-            AssignmentStrategy.RoundRobin => "roundrobin",
-            AssignmentStrategy.CooperativeSticky => "cooperative-sticky",
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentStrategy, "unknown assignment strategy"),
-        };
+            // KIP-848: the coordinator assigns and the broker's group configuration sets the session timeout; librdkafka
+            // refuses the classic protocol's client-side settings with it.
+            properties["group.protocol"] = "consumer";
+        }
+        else
+        {
+            properties["partition.assignment.strategy"] = options.AssignmentStrategy switch
+            {
+                AssignmentStrategy.Range => "range",
+                AssignmentStrategy.RoundRobin => "roundrobin",
+                AssignmentStrategy.CooperativeSticky => "cooperative-sticky",
+                _ => throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentStrategy, "unknown assignment strategy"),
+            };
+        }
+
         if (options.GroupInstanceId is { } instance)
         {
             properties["group.instance.id"] = instance;

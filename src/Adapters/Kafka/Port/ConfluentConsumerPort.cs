@@ -51,7 +51,8 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger ?? NullLogger.Instance;
         _repeats = repeats;
-        _cooperative = options.AssignmentStrategy == AssignmentStrategy.CooperativeSticky;
+        // KIP-848's protocol is incremental, like the cooperative one: partitions are assigned and revoked a few at a time.
+        _cooperative = options.AssignmentStrategy == AssignmentStrategy.CooperativeSticky || options.GroupProtocol == ConsumerGroupProtocol.Consumer;
         _consumer = new ConsumerBuilder<byte[], byte[]>(ConfluentConfig.Build(options))
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             // The Action forms: Confluent then unassigns by itself, and they are the only forms the cooperative protocol allows.

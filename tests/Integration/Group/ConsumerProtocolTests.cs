@@ -1,0 +1,93 @@
+using Elsa.Sim.Core;
+using Elsa.Sim.Hosting;
+using Elsa.Sim.Integration.Tests.Adapter;
+using Elsa.Sim.Kafka;
+using Elsa.Sim.Kafka.MockCluster;
+using Elsa.Sim.Kafka.Options;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+using static Elsa.Sim.Integration.Tests.Adapter.ConsumerTestSupport;
+using static Elsa.Sim.Integration.Tests.Group.GroupTestSupport;
+
+namespace Elsa.Sim.Integration.Tests.Group;
+
+/// <summary>KIP-848's consumer group protocol (<c>group.protocol=consumer</c>) on the mock cluster's coordinator: the
+/// coordinator assigns, and partitions move between members incrementally.</summary>
+public sealed class ConsumerProtocolTests(ITestOutputHelper output)
+{
+    private const string Topic = "ledger";
+
+    [Fact]
+    public async Task Two_members_on_the_consumer_protocol_split_the_partitions_and_handle_every_message_the_second_joining_late()
+    {
+        await WithinLimit(nameof(Two_members_on_the_consumer_protocol_split_the_partitions_and_handle_every_message_the_second_joining_late), async () =>
+        {
+            const string group = "kip848-ledgers";
+            using var cluster = MockKafkaCluster.Start(brokers: 1);
+            cluster.CreateTopic(Topic, partitions: 4);
+            var ends = await ProduceAsync(cluster, Topic, partitions: 4, count: 200);
+            var log = new HandledLog();
+            KafkaConsumerOptions Options()
+            {
+                return MemberOptions(cluster, group, Topic, log, protocol: ConsumerGroupProtocol.Consumer);
+            }
+
+            var loggers = new TestOutputLoggerFactory(output, LogLevel.Warning);
+            await using var a = KafkaConsumers.Create(Options(), loggers);
+            await a.StartAsync();
+            await WaitUntil(() => a.State.Partitions.Count == 4, "the first member to be assigned every partition");
+            await using var b = KafkaConsumers.Create(Options(), loggers);
+            await b.StartAsync();
+            await WaitUntil(() => Split([a, b], 4), "the coordinator to move partitions to the second member");
+            var more = await ProduceAsync(cluster, Topic, partitions: 4, count: 200, first: 200);
+            var all = ends.ToDictionary(e => e.Key, e => more[e.Key]);
+            await WaitUntil(() => CommittedNow(cluster, group, Topic, all.Keys).All(c => c.Value == all[c.Key]), "commits up to every partition's end");
+            await b.StopAsync();
+            await a.StopAsync();
+
+            foreach (var (partition, end) in all)
+            {
+                Assert.Equal(Enumerable.Range(0, (int)end).Select(o => (long)o), log.Offsets(partition).Distinct().Order());
+            }
+        });
+    }
+
+    [Fact]
+    public async Task A_commit_refused_for_a_stale_member_epoch_is_fenced_and_its_offsets_land_with_the_next_epoch()
+    {
+        await WithinLimit(nameof(A_commit_refused_for_a_stale_member_epoch_is_fenced_and_its_offsets_land_with_the_next_epoch), async () =>
+        {
+            const string group = "kip848-fenced";
+            using var cluster = MockKafkaCluster.Start(brokers: 1);
+            cluster.CreateTopic(Topic, partitions: 4);
+            var log = new HandledLog();
+            var loggers = new TestOutputLoggerFactory(output, LogLevel.Warning);
+            await using var a = KafkaConsumers.Create(MemberOptions(cluster, group, Topic, log, protocol: ConsumerGroupProtocol.Consumer), loggers);
+            var fenced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            a.DiagnosticReported += (_, d) =>
+            {
+                if (d.Kind == DiagnosticKind.CommitFenced)
+                {
+                    fenced.TrySetResult();
+                }
+            };
+            await a.StartAsync();
+            await WaitUntil(() => a.State.Partitions.Count == 4, "the member to be assigned every partition");
+
+            // The coordinator refuses the next commit: the member's epoch is stale.
+            cluster.PushRequestErrors(KafkaApi.OffsetCommit, Confluent.Kafka.ErrorCode.StaleMemberEpoch);
+            var ends = await ProduceAsync(cluster, Topic, partitions: 4, count: 200);
+            await WaitUntil(fenced.Task, "a commit to be fenced for a stale member epoch");
+            Assert.True(CommittedNow(cluster, group, Topic, ends.Keys).Any(c => c.Value < ends[c.Key]), "the fenced offsets are not committed yet");
+
+            // A second member moves the group to new epochs; the fenced offsets go out with them.
+            await using var b = KafkaConsumers.Create(MemberOptions(cluster, group, Topic, log, protocol: ConsumerGroupProtocol.Consumer), loggers);
+            await b.StartAsync();
+            await WaitUntil(() => CommittedNow(cluster, group, Topic, ends.Keys).All(c => c.Value == ends[c.Key]), "commits up to every partition's end");
+            await b.StopAsync();
+            await a.StopAsync();
+
+            Assert.True(log.HasAll(ends), "every offset was handled at least once");
+        });
+    }
+}

@@ -47,6 +47,7 @@ public sealed class ConfigurationBindingTests
               "DeadLetterTopic": "orders.dlq",
               "DeadLetterProperties": { "message.timeout.ms": "5000" },
               "BootstrapServers": "127.0.0.1:9092",
+              "GroupProtocol": "classic",
               "AssignmentStrategy": "cooperative-sticky",
               "GroupInstanceId": "orders-1",
               "SessionTimeoutMs": 6000,
@@ -93,6 +94,7 @@ public sealed class ConfigurationBindingTests
         Assert.Equal("orders.dlq", options.DeadLetterTopic);
         Assert.Equal(new Dictionary<string, string> { ["message.timeout.ms"] = "5000" }, options.DeadLetterProperties);
         Assert.Equal("127.0.0.1:9092", options.BootstrapServers);
+        Assert.Equal(ConsumerGroupProtocol.Classic, options.GroupProtocol);
         Assert.Equal(AssignmentStrategy.CooperativeSticky, options.AssignmentStrategy);
         Assert.Equal("orders-1", options.GroupInstanceId);
         Assert.Equal(6_000, options.SessionTimeoutMs);

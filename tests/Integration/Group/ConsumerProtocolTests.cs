@@ -90,4 +90,23 @@ public sealed class ConsumerProtocolTests(ITestOutputHelper output)
             Assert.True(log.HasAll(ends), "every offset was handled at least once");
         });
     }
+
+    [Fact]
+    public void The_classic_protocols_client_side_settings_are_refused_with_the_consumer_protocol_each_by_name()
+    {
+        var options = new KafkaConsumerOptions
+        {
+            Group = "g", Topics = [Topic], Handler = typeof(AckingHandler), BootstrapServers = "127.0.0.1:9092",
+            GroupProtocol = ConsumerGroupProtocol.Consumer, AssignmentStrategy = AssignmentStrategy.CooperativeSticky, SessionTimeoutMs = 6_000,
+        };
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => KafkaConsumers.Create(options));
+
+        Assert.Equal(
+            [
+                "assignment_strategy (CooperativeSticky) cannot be set with group_protocol consumer: the coordinator assigns (KIP-848)",
+                "session_timeout cannot be set with group_protocol consumer: the broker's group.consumer.session.timeout.ms applies (KIP-848)",
+            ],
+            error.Problems);
+    }
 }

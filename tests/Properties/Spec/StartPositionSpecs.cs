@@ -124,6 +124,30 @@ public sealed class StartPositionSpecs
     }
 
     [Fact]
+    public void Latest_resolved_on_an_empty_partition_commits_offset_0_within_the_invariants()
+    {
+        var h = new Harness(Begin(StartPosition.Latest));
+        h.Assign(1, ("orders", 0, null));
+
+        // The harness checks every step against the invariants: a commit of 0 from a floor of 0 is within them.
+        var commit = Assert.Single(h.Apply(new GroupEvent.WorkerPositioned(h.WorkerOf("orders", 0), 0)).OfType<GroupEffect.CommitOffsets>());
+
+        Assert.Equal(new PartitionOffset(Tp("orders", 0), 0), Assert.Single(commit.Offsets));
+    }
+
+    [Fact]
+    public void An_offset_sent_and_not_yet_answered_is_not_sent_again_at_the_next_interval()
+    {
+        var h = new Harness(Begin(StartPosition.Earliest));
+        h.Assign(1, ("orders", 0, null));
+        h.Deliver("orders", 0, 0, 9);
+        h.Ack("orders", 0, 1, 9);
+        Assert.Single(h.Tick(5_000).OfType<GroupEffect.CommitOffsets>());
+
+        Assert.Empty(h.Tick(10_000).OfType<GroupEffect.CommitOffsets>());
+    }
+
+    [Fact]
     public void Resolved_earliest_is_not_committed_by_itself()
     {
         var h = new Harness(Begin(StartPosition.Earliest));

@@ -15,7 +15,8 @@ public readonly record struct HandlerResult
     /// <summary><c>{:no_ack, state}</c>: acknowledge nothing now; the handler (or code it handed the messages to) acks
     /// later through the host's <c>Ack</c>. Until it does, the messages count against the worker's prefetch window, so
     /// fetching pauses once more than <c>prefetch_count</c> messages and more than <c>prefetch_bytes</c> bytes are
-    /// unacknowledged (brod's rule, which Elsa inherits; the host weighs a message as its bytes plus what holding it costs).</summary>
+    /// unacknowledged (brod's rule, which Elsa inherits; the host weighs a message as its bytes plus what holding it
+    /// costs).</summary>
     public static HandlerResult NoAck { get; } = new(HandlerResultKind.NoAck, 0);
 
     /// <summary><c>{:continue, state}</c>: keep fetching without acknowledging this batch; a later batch's ack covers it.

@@ -225,21 +225,30 @@ public sealed class ElsaGroupTests(ITestOutputHelper output)
             Assert.True(ends[kept] > 6);
         });
 
-    [Fact]
-    public Task The_group_recovers_from_commit_and_heartbeat_errors_a_broker_outage_and_a_coordinator_move_and_loses_nothing() =>
+    [Theory]
+    [InlineData(AssignmentStrategy.Range)]
+    [InlineData(AssignmentStrategy.CooperativeSticky)]
+    public Task The_group_recovers_from_commit_and_heartbeat_errors_a_broker_outage_and_a_coordinator_move_and_loses_nothing(AssignmentStrategy strategy) =>
         WithinLimit(nameof(The_group_recovers_from_commit_and_heartbeat_errors_a_broker_outage_and_a_coordinator_move_and_loses_nothing), async () =>
         {
             const string topic = "invoices";
-            const string group = "invoice-group";
+            var group = $"invoice-group-{strategy}";
             const int partitions = 12;
             using var cluster = MockKafkaCluster.Start(brokers: 3);
             cluster.CreateTopic(topic, partitions);
             var log = new HandledLog();
+            KafkaConsumerOptions Member()
+            {
+                var options = MemberOptions(cluster, group, topic, log);
+                options.AssignmentStrategy = strategy;
+                return options;
+            }
+
             ElsaConsumer[] members =
             [
-                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
-                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
-                KafkaConsumers.Create(MemberOptions(cluster, group, topic, log), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(Member(), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(Member(), Logs(LogLevel.Critical)),
+                KafkaConsumers.Create(Member(), Logs(LogLevel.Critical)),
             ];
             var clock = Stopwatch.StartNew();
             try

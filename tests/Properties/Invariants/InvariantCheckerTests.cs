@@ -20,6 +20,18 @@ public sealed class InvariantCheckerTests
     }
 
     [Fact]
+    public void The_whole_step_check_checks_the_state_its_effects_and_the_commits_together()
+    {
+        var (state, p) = Running();
+        var brokenState = state.With(p with { Phase = PartitionPhase.Revoking });
+
+        AssertBreaks(GroupInvariants.Names.RunningHasWorker,
+            () => GroupInvariants.Check(state, new Transition(brokenState, ValueList<GroupEffect>.Empty)), "orders/0", "Revoking");
+        AssertBreaks(GroupInvariants.Names.CommitInCurrentGeneration,
+            () => GroupInvariants.Check(state, new Transition(state, ValueList.Of<GroupEffect>(Commit(7, 5)))), "generation 7");
+    }
+
+    [Fact]
     public void Checking_a_null_state_is_a_programming_error()
     {
         var (state, _) = Running();

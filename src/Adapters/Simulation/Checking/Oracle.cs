@@ -493,9 +493,11 @@ internal sealed class Oracle
     public void DeadLettered(int member, TopicPartitionId partition, long offset)
     {
         Note("dead-letter", $"member {member} wrote {partition}@{offset} to the dead-letter destination", member);
-        if (_isFenced(member))
+        if (_isFenced(member) || !_epochs[member].ContainsKey(partition))
         {
-            // As for its handling: a zombie's dead letter of what the new owner handles is the price of a session timeout.
+            // As for its handling: a zombie's dead letter of what the new owner handles is the price of a session timeout,
+            // and a write that lands after its member's ownership ended (the host ignores its result, so the next owner
+            // handles the message again) is the price of the revocation that ended it.
             Cause(partition);
         }
 

@@ -28,6 +28,8 @@ internal sealed class SimulatedDeadLetters(Oracle oracle, SimClock clock, Member
             throw new IOException("the simulated dead-letter destination is unavailable");
         }
 
+        // Written: a later dead letter of the same message (after a reassignment) spends a budget of its own, checked again.
+        _requested.Remove((partition, letter.Message.Offset));
         oracle.DeadLettered(member.Index, partition, letter.Message.Offset);
     }
 }

@@ -1,4 +1,5 @@
 using Elsa.Sim.Core;
+using Elsa.Sim.Hosting.Port;
 
 namespace Elsa.Sim.Simulation;
 
@@ -48,6 +49,8 @@ internal sealed class ModelHandler(HandlerSite site) : IMessageHandler
         return HandlerResult.NoAck;
     }
 
-    /// <summary>Whether leaving <paramref name="held"/> messages unacked would keep the window full.</summary>
-    private bool Stalls(long held) => held > site.Config.PrefetchCount && held * SimulatedCluster.MessageBytes > site.Config.PrefetchBytes;
+    /// <summary>Whether leaving <paramref name="held"/> messages unacked would keep the window full, each weighed as the
+    /// window weighs it (a model message has no key and no headers).</summary>
+    private bool Stalls(long held) =>
+        held > site.Config.PrefetchCount && held * (SimulatedCluster.MessageBytes + FetchedMessage.OverheadBytes) > site.Config.PrefetchBytes;
 }

@@ -34,9 +34,11 @@ internal sealed class PrefetchWindow(TopicPartitionId partition, int prefetchCou
                 return;
             }
 
+            // Weighed once: the weight walks the headers, and this runs for every message on the consume thread.
+            var bytes = message.SizeBytes;
             _buffered.Enqueue(message);
-            _unacked.Enqueue((message.Offset, message.SizeBytes));
-            _unackedBytes += message.SizeBytes;
+            _unacked.Enqueue((message.Offset, bytes));
+            _unackedBytes += bytes;
             if (!_paused && IsFull)
             {
                 _paused = true;

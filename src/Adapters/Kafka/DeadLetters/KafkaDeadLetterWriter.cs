@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Kafka.Options;
+using Elsa.Sim.Kafka.Port;
 
 namespace Elsa.Sim.Kafka.DeadLetters;
 
@@ -47,12 +48,7 @@ internal sealed class KafkaDeadLetterWriter : IDeadLetterWriter, IDisposable
     {
         ArgumentNullException.ThrowIfNull(letter);
         var original = letter.Message;
-        var headers = new Headers();
-        foreach (var header in original.Headers)
-        {
-            headers.Add(header.Key, header.Value.ToArray());
-        }
-
+        var headers = KafkaHeaders.ToKafka(original.Headers);
         headers.Add(TopicHeader, Encoding.UTF8.GetBytes(original.Topic));
         headers.Add(PartitionHeader, Encoding.UTF8.GetBytes(original.Partition.ToString(CultureInfo.InvariantCulture)));
         headers.Add(OffsetHeader, Encoding.UTF8.GetBytes(original.Offset.ToString(CultureInfo.InvariantCulture)));

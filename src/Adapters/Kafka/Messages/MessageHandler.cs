@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Elsa.Sim.Core;
+using Elsa.Sim.Kafka.Port;
 
 namespace Elsa.Sim.Kafka.Messages;
 
@@ -75,7 +76,8 @@ public abstract class MessageHandler<TKey, TValue> : IMessageHandler
 
     private (ConsumedMessage<TKey, TValue>? Message, (string Component, Exception Error)? Failure) Deserialize(ConsumedMessage message)
     {
-        var headers = ToHeaders(message.Headers);
+        // Most deserializers ignore headers: a message without any costs no conversion.
+        var headers = message.Headers.Count == 0 ? null : KafkaHeaders.ToKafka(message.Headers);
         TKey key;
         try
         {
@@ -105,21 +107,5 @@ public abstract class MessageHandler<TKey, TValue> : IMessageHandler
             Headers = message.Headers,
         };
         return (typed, null);
-    }
-
-    private static Headers? ToHeaders(IReadOnlyList<MessageHeader> headers)
-    {
-        if (headers.Count == 0)
-        {
-            return null;
-        }
-
-        var converted = new Headers();
-        foreach (var header in headers)
-        {
-            converted.Add(header.Key, header.Value.ToArray());
-        }
-
-        return converted;
     }
 }

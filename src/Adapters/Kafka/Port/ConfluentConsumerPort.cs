@@ -128,24 +128,8 @@ internal sealed class ConfluentConsumerPort : IConsumerPort
             message.Key ?? ReadOnlyMemory<byte>.Empty,
             message.Value ?? ReadOnlyMemory<byte>.Empty)
         {
-            Headers = HeadersOf(message.Headers),
+            Headers = KafkaHeaders.FromKafka(message.Headers),
         };
-    }
-
-    private static IReadOnlyList<MessageHeader> HeadersOf(Headers? headers)
-    {
-        if (headers is not { Count: > 0 })
-        {
-            return [];
-        }
-
-        var copied = new MessageHeader[headers.Count];
-        for (var i = 0; i < copied.Length; i++)
-        {
-            copied[i] = new MessageHeader(headers[i].Key, headers[i].GetValueBytes() ?? ReadOnlyMemory<byte>.Empty);
-        }
-
-        return copied;
     }
 
     /// <inheritdoc />

@@ -30,8 +30,8 @@ internal sealed class ShapeOptions
 
     public Option<string?> Protocol { get; } = new("--protocol")
     {
-        Description = "The rebalance protocol. Default: each seed draws one.",
-        HelpName = "eager|cooperative",
+        Description = "The group protocol: classic eager, classic cooperative (cooperative-sticky) or KIP-848's consumer. Default: each seed draws one.",
+        HelpName = "eager|cooperative|consumer",
     };
 
     /// <summary>The consumer settings a run pins instead of drawing them per seed.</summary>
@@ -90,7 +90,7 @@ internal sealed class ShapeOptions
             }
         }
 
-        problems.Add($"--protocol: unknown protocol '{text}' (use eager or cooperative)");
+        problems.Add($"--protocol: unknown protocol '{text}' (use {string.Join(", ", Enum.GetNames<RebalanceProtocol>().Select(n => n.ToLowerInvariant()))})");
         return null;
     }
 }

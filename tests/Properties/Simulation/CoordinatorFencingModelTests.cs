@@ -88,22 +88,22 @@ public sealed class CoordinatorFencingModelTests
     {
         public Actual()
         {
-            World = new World(new SimulationOptions(), seed: 1, FaultPlan.None, trace: null);
+            World = new World(new SimulationOptions { Protocol = RebalanceProtocol.Eager }, seed: 1, FaultPlan.None, trace: null);
         }
 
         public World World { get; }
 
         public Dictionary<int, string> Ids { get; } = [];
 
-        public Dictionary<int, GroupClient> Clients { get; } = [];
+        public Dictionary<int, ClassicGroupClient> Clients { get; } = [];
 
-        public Coordinator Coordinator => World.Cluster.Coordinator;
+        public ClassicCoordinator Coordinator => (ClassicCoordinator)World.Cluster.Coordinator;
 
         /// <summary>A member's client on the world's cluster, static when it has an <paramref name="instance"/>; nothing it
         /// sends is ever delivered (the clock never runs).</summary>
-        public GroupClient Client(int slot, int? instance = null) =>
+        public ClassicGroupClient Client(int slot, int? instance = null) =>
             Clients.TryGetValue(slot, out var client) ? client : Clients[slot] =
-                new SimulatedPort(World.Cluster, slot, SimRandom.Stream(1, (ulong)slot), new Lifetime(), instance is { } i ? $"instance-{i}" : null).Client;
+                (ClassicGroupClient)new SimulatedPort(World.Cluster, slot, SimRandom.Stream(1, (ulong)slot), new Lifetime(), instance is { } i ? $"instance-{i}" : null).Client;
     }
 
     private sealed class FencingMachine() : Machine<Actual, Model>(maxNumberOfCommands: 40)

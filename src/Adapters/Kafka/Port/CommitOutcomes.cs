@@ -7,12 +7,14 @@ namespace Elsa.Sim.Kafka.Port;
 internal static class CommitOutcomes
 {
     /// <summary>Fenced: the coordinator refuses this member's generation, so resending in it is pointless. Everything else
-    /// (coordinator moving or loading, timeouts, transport) may succeed if sent again.</summary>
+    /// (coordinator moving or loading, timeouts, transport) may succeed if sent again — a stale member epoch (KIP-848)
+    /// included: the member is still in the group with a newer epoch, which the client stamps on the next commit, and no
+    /// rebalance need follow to start a new generation (taken as fenced, it stopped the member's commits for good).</summary>
     public static CommitOutcome Classify(ErrorCode code) => code switch
     {
         ErrorCode.NoError => CommitOutcome.Success,
         ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.FencedInstanceId
-            or ErrorCode.StaleMemberEpoch or ErrorCode.FencedMemberEpoch or ErrorCode.Local_AssignmentLost => CommitOutcome.Fenced,
+            or ErrorCode.FencedMemberEpoch or ErrorCode.Local_AssignmentLost => CommitOutcome.Fenced,
         _ => CommitOutcome.RetriableError,
     };
 

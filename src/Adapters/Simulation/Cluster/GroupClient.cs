@@ -3,11 +3,13 @@ using Elsa.Sim.Hosting.Port;
 
 namespace Elsa.Sim.Simulation;
 
-/// <summary>One member's side of the group protocol, as librdkafka's consumer group code runs it behind the application:
-/// join and sync, heartbeats, rejoining on a rebalance, and losing everything when the coordinator no longer knows the
-/// member. It never calls the application: it queues the rebalance callbacks its port runs inside the next poll, and
-/// goes on only once a callback returned (a revocation must finish before the member rejoins).</summary>
-internal sealed class GroupClient
+/// <summary>One member's side of the group protocol, as librdkafka's consumer group code runs it behind the application.
+/// What every protocol shares is here: the network to the coordinator (FIFO with latency both ways), commits stamped with
+/// the member id and its generation or member epoch, OffsetFetch, watermarks, and the faults armed at this member. The
+/// protocols are <see cref="ClassicGroupClient"/> (join and sync rounds) and <see cref="ConsumerGroupClient"/> (KIP-848
+/// heartbeats). A client never calls the application: it queues the rebalance callbacks its port runs inside the next
+/// poll, and goes on only once a revocation's callback returned.</summary>
+internal abstract class GroupClient
 {
     private readonly SimulatedCluster _cluster;
     private readonly SimRandom _rng;
@@ -16,11 +18,8 @@ internal sealed class GroupClient
     private long _toCoordinatorFreeAtMs;
     private long _toMemberFreeAtMs;
     private long _heartbeatsLostUntilMs = -1;
-    private bool _joining;
-    private bool _rebalancing;
-    private bool _left;
 
-    public GroupClient(SimulatedCluster cluster, int member, string? instanceId, SimRandom rng, Lifetime owner, SimulatedPort port)
+    protected GroupClient(SimulatedCluster cluster, int member, string? instanceId, SimRandom rng, Lifetime owner, SimulatedPort port)
     {
         _cluster = cluster;
         Member = member;
@@ -37,44 +36,47 @@ internal sealed class GroupClient
     public string? InstanceId { get; }
 
     /// <summary>The member id the coordinator gave; null before the first join and after the member was fenced.</summary>
-    public string? MemberId { get; private set; }
+    public string? MemberId { get; protected set; }
 
-    /// <summary>The generation of the last assignment (what a commit carries).</summary>
-    public int Generation { get; private set; }
+    /// <summary>What a commit is stamped with: the generation of the last assignment (classic), or the member epoch
+    /// (KIP-848).</summary>
+    public int Generation { get; protected set; }
 
-    private SimulatedPort Port { get; }
+    /// <summary>Whether the coordinator would accept this member's commits now.</summary>
+    public abstract bool CanCommit { get; }
 
-    private SimClock Clock => _cluster.Clock;
+    /// <summary>Whether the client is at rest: joined, assigned all it is to get, not rebalancing.</summary>
+    public abstract bool Settled { get; }
 
-    private bool Cooperative => _cluster.Protocol == RebalanceProtocol.Cooperative;
+    protected SimulatedPort Port { get; }
+
+    protected SimulatedCluster Cluster => _cluster;
+
+    protected SimClock Clock => _cluster.Clock;
+
+    protected Lifetime Owner => _owner;
+
+    /// <summary>Whether the client closed: it sends nothing more.</summary>
+    protected bool Left { get; private set; }
+
+    /// <summary>Whether this member's heartbeats are being lost on the way now (a zombie's).</summary>
+    protected bool HeartbeatsLost => Clock.NowMs < _heartbeatsLostUntilMs;
 
     /// <summary>Subscribes: joins the group and starts heartbeating.</summary>
-    public void Start()
-    {
-        Join();
-        ScheduleHeartbeat();
-    }
+    public abstract void Start();
 
     /// <summary>The client closes; nothing more is sent. A dynamic member leaves the group; a static one does not (as
     /// librdkafka's close): its partitions wait for its next incarnation, until its session times out.</summary>
     public void Leave()
     {
-        _left = true;
+        Left = true;
         if (InstanceId is null && MemberId is { } memberId)
         {
-            ToCoordinator(() => { _cluster.Coordinator.Leave(memberId); return 0; }, _ => { });
+            ToCoordinator(() => { LeaveGroup(memberId); return 0; }, _ => { });
         }
     }
 
-    /// <summary>Whether the coordinator would accept this member's commits now: it knows the member, in its current
-    /// generation.</summary>
-    public bool CanCommit => MemberId is { } id && _cluster.Coordinator.IsMember(id) && Generation == _cluster.Coordinator.Generation;
-
-    /// <summary>Whether the client is at rest in the coordinator's current generation: joined, assigned, not rebalancing.</summary>
-    public bool Settled => !_joining && !_rebalancing && !_left && MemberId is { } id && _cluster.Coordinator.IsMember(id) &&
-        Generation == _cluster.Coordinator.Generation;
-
-    /// <summary>Commits offsets with this member's id and generation, as librdkafka's commit does.</summary>
+    /// <summary>Commits offsets stamped with this member's id and generation or epoch, as librdkafka's commit does.</summary>
     public void Commit(IReadOnlyList<PartitionOffset> offsets, Action<CommitOutcome> onOutcome)
     {
         var memberId = MemberId;
@@ -124,28 +126,6 @@ internal sealed class GroupClient
         Clock.After(_toMemberFreeAtMs - Clock.NowMs, action, _owner);
     }
 
-    /// <summary>SyncGroup's answer: the member's partitions in a generation. The cooperative protocol hands over only what
-    /// is new, then revokes what moved and rejoins so the next round can hand it on.</summary>
-    public void OnAssigned(string memberId, int generation, IReadOnlyList<TopicPartitionId> target)
-    {
-        if (!_joining || memberId != MemberId || _left)
-        {
-            return;
-        }
-
-        _joining = false;
-        Generation = generation;
-        var owned = Port.Owned();
-        var revoked = owned.Except(target).ToArray();
-        var added = target.Except(owned).ToArray();
-        Port.QueueAssign(added);
-        if (revoked.Length > 0)
-        {
-            _rebalancing = true;
-            Port.QueueRevoke(revoked, lost: false, then: AfterRevocation(rejoinAsNew: false));
-        }
-    }
-
     /// <summary>The heartbeats of this member stop reaching the coordinator for a while (its session times out; it lives
     /// on as a zombie).</summary>
     public void LoseHeartbeats(long durationMs) => _heartbeatsLostUntilMs = Math.Max(_heartbeatsLostUntilMs, Clock.NowMs + durationMs);
@@ -165,104 +145,8 @@ internal sealed class GroupClient
         return true;
     }
 
-    private void Join()
-    {
-        if (_left)
-        {
-            return;
-        }
+    /// <summary>The coordinator's side of leaving, for this protocol.</summary>
+    protected abstract void LeaveGroup(string memberId);
 
-        _joining = true;
-        var claimed = Cooperative ? Port.Claimable() : [];
-        var memberId = MemberId;
-        ToCoordinator(
-            () => _cluster.Coordinator.Join(this, memberId, claimed),
-            result =>
-            {
-                switch (result.Response)
-                {
-                    case CoordinatorResponse.Ok:
-                        MemberId = result.MemberId;
-                        break;
-                    case CoordinatorResponse.UnknownMember:
-                        _joining = false;
-                        BeginLoss();
-                        break;
-                    default:
-                        Clock.After(500, Join, _owner);
-                        break;
-                }
-            });
-    }
-
-    private void ScheduleHeartbeat() => Clock.After(_cluster.HeartbeatIntervalMs, Heartbeat, _owner);
-
-    private void Heartbeat()
-    {
-        if (_left)
-        {
-            return;
-        }
-
-        ScheduleHeartbeat();
-        if (_joining || MemberId is null || _rebalancing || Clock.NowMs < _heartbeatsLostUntilMs)
-        {
-            return;
-        }
-
-        var memberId = MemberId;
-        var generation = Generation;
-        ToCoordinator(
-            () => _cluster.Coordinator.Heartbeat(memberId, generation),
-            response =>
-            {
-                if (_joining || _rebalancing)
-                {
-                    return;
-                }
-
-                switch (response)
-                {
-                    case CoordinatorResponse.RebalanceInProgress or CoordinatorResponse.IllegalGeneration:
-                        Rejoin();
-                        break;
-                    case CoordinatorResponse.UnknownMember:
-                        BeginLoss();
-                        break;
-                    default:
-                        break;
-                }
-            });
-    }
-
-    private void Rejoin()
-    {
-        if (Cooperative)
-        {
-            Join();
-            return;
-        }
-
-        // Eager: everything is revoked before the member rejoins.
-        _rebalancing = true;
-        Port.QueueRevoke(Port.Owned(), lost: false, then: AfterRevocation(rejoinAsNew: false));
-    }
-
-    private void BeginLoss()
-    {
-        _rebalancing = true;
-        Port.QueueRevoke(Port.Owned(), lost: true, then: AfterRevocation(rejoinAsNew: true));
-    }
-
-    /// <summary>What the member does once a revocation's callback returned: rejoin, as a new member after a loss.</summary>
-    private Action AfterRevocation(bool rejoinAsNew) => () =>
-    {
-        _rebalancing = false;
-        if (rejoinAsNew)
-        {
-            MemberId = null;
-        }
-
-        Join();
-    };
+    protected void ScheduleHeartbeat(Action heartbeat) => Clock.After(_cluster.HeartbeatIntervalMs, heartbeat, _owner);
 }

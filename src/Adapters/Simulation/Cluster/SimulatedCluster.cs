@@ -37,14 +37,14 @@ internal sealed class SimulatedCluster
             _logs[tp] = new PartitionLog();
         }
 
-        Coordinator = new Coordinator(this);
+        Coordinator = protocol == RebalanceProtocol.Consumer ? new ConsumerCoordinator(this) : new ClassicCoordinator(this);
     }
 
     public SimClock Clock { get; }
 
     public Oracle Oracle { get; }
 
-    public Coordinator Coordinator { get; }
+    public GroupCoordinator Coordinator { get; }
 
     public IReadOnlyList<TopicPartitionId> Partitions { get; }
 

@@ -38,7 +38,9 @@ internal sealed class SimulatedPort : IConsumerPort
     {
         _cluster = cluster;
         Member = member;
-        Client = new GroupClient(cluster, member, instanceId, rng, lifetime, this);
+        Client = cluster.Protocol == RebalanceProtocol.Consumer
+            ? new ConsumerGroupClient(cluster, member, instanceId, rng, lifetime, this)
+            : new ClassicGroupClient(cluster, member, instanceId, rng, lifetime, this);
     }
 
     /// <summary>The member's index in the run.</summary>

@@ -9,4 +9,9 @@ public enum RebalanceProtocol
     /// <summary>Members keep what they still own; moved partitions are revoked first and reassigned in a second rebalance
     /// (KIP-429, cooperative-sticky).</summary>
     Cooperative,
+
+    /// <summary>KIP-848's consumer protocol (<c>group.protocol=consumer</c>): the coordinator computes each member's
+    /// target assignment; members reconcile one by one, incrementally, without a stop-the-world rebalance; commits are
+    /// fenced by member epoch.</summary>
+    Consumer,
 }

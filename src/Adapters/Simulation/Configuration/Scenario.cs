@@ -27,7 +27,15 @@ public sealed record Scenario(
     {
         var rng = SimRandom.Stream(seed, 0x5CE4);
         var pins = options.Pins;
-        var protocol = Pinned(options.Protocol, rng.Chance(0.5) ? RebalanceProtocol.Eager : RebalanceProtocol.Cooperative);
+        // One draw, as before KIP-848: two thirds of the seeds keep the protocol they had; a third each of eager,
+        // cooperative and consumer.
+        var protocol = Pinned(options.Protocol, rng.NextDouble() switch
+        {
+            < 1.0 / 3 => RebalanceProtocol.Eager,
+            < 0.5 => RebalanceProtocol.Consumer,
+            < 5.0 / 6 => RebalanceProtocol.Cooperative,
+            _ => RebalanceProtocol.Consumer,
+        });
         var directAck = Pinned(pins.DirectAck, rng.Chance(0.25));
         var commitIntervalMs = Pinned(pins.CommitIntervalMs, rng.Between(1_000, 5_000));
         var partitions = options.Topics * options.PartitionsPerTopic;

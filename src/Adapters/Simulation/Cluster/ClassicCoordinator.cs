@@ -2,38 +2,28 @@ using Elsa.Sim.Core;
 
 namespace Elsa.Sim.Simulation;
 
-/// <summary>The group coordinator: join rounds, generations, member ids, heartbeats and session timeouts, a round
+/// <summary>The classic group coordinator: join rounds, generations, member ids, heartbeats and session timeouts, a round
 /// deadline that expels members who do not rejoin, static members (KIP-345: a restarted client with the same
 /// <c>group.instance.id</c> takes its predecessor's place without a rebalance), a sticky assignor that serves the eager and
 /// the cooperative protocol, and offset commits fenced by member id and generation. Members reach it through their
 /// clients (<see cref="GroupClient"/>), over the network.</summary>
-internal sealed class Coordinator(SimulatedCluster cluster)
+internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordinator(cluster)
 {
     private readonly SortedDictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<TopicPartitionId, string> _owners = [];
     private readonly Dictionary<string, string> _instances = new(StringComparer.Ordinal);
     private bool _preparing;
-    private long _unavailableUntilMs = -1;
     private int _round;
     private int _memberSequence;
-
-    /// <summary>Committed offsets (Kafka's convention), as the coordinator stores them.</summary>
-    public Dictionary<TopicPartitionId, long> Committed { get; } = [];
 
     public int Generation { get; private set; }
 
     /// <summary>Whether a rebalance round is under way (members are rejoining).</summary>
-    public bool Preparing => _preparing;
-
-    private SimClock Clock => cluster.Clock;
-
-    private bool Available => Clock.NowMs >= _unavailableUntilMs;
-
-    private long SessionTimeoutMs => cluster.SessionTimeoutMs;
+    public override bool Preparing => _preparing;
 
     /// <summary>A member joins (or rejoins) the group, claiming what it still owns (cooperative) or nothing (eager).
     /// Returns the member id, or an error; the assignment arrives later, when the round completes.</summary>
-    public (CoordinatorResponse Response, string? MemberId) Join(GroupClient client, string? memberId, IReadOnlyList<TopicPartitionId> owned)
+    public (CoordinatorResponse Response, string? MemberId) Join(ClassicGroupClient client, string? memberId, IReadOnlyList<TopicPartitionId> owned)
     {
         if (!Available)
         {
@@ -102,51 +92,21 @@ internal sealed class Coordinator(SimulatedCluster cluster)
         }
     }
 
-    /// <summary>An offset commit. Fenced unless it comes from a current member in the current generation; the fault plan
-    /// may fail it or lose its response.</summary>
-    public CommitOutcome Commit(GroupClient client, string? memberId, int generation, IReadOnlyList<PartitionOffset> offsets)
+    /// <inheritdoc />
+    protected override CommitOutcome? Refuses(string memberId, int stamp) =>
+        _members.ContainsKey(memberId) && stamp == Generation ? null : CommitOutcome.Fenced;
+
+    /// <inheritdoc />
+    protected override void RestartSessions()
     {
-        if (!Available || client.TakeArmedFault(FaultKind.CommitFailure))
+        foreach (var member in _members.Values)
         {
-            return CommitOutcome.RetriableError;
+            Touch(member);
         }
-
-        if (memberId is null || !_members.ContainsKey(memberId) || generation != Generation)
-        {
-            return CommitOutcome.Fenced;
-        }
-
-        foreach (var (tp, next) in offsets)
-        {
-            cluster.Oracle.CommitAccepted(client.Member, memberId, generation, tp, next, _owners.GetValueOrDefault(tp), Committed.TryGetValue(tp, out var was) ? was : null);
-            Committed[tp] = next;
-        }
-
-        return client.TakeArmedFault(FaultKind.UnknownCommitOutcome) ? CommitOutcome.RetriableError : CommitOutcome.Success;
     }
 
-    /// <summary>OffsetFetch: the committed offsets of <paramref name="partitions"/> (null for none), or null while the
-    /// coordinator is unavailable.</summary>
-    public IReadOnlyList<long?>? CommittedOffsets(IReadOnlyList<TopicPartitionId> partitions) =>
-        Available ? [.. partitions.Select(tp => Committed.TryGetValue(tp, out var offset) ? offset : (long?)null)] : null;
-
-    /// <summary>The coordinator moves: unavailable for a while, then every session starts afresh (the new coordinator
-    /// has no heartbeat history).</summary>
-    public void Move(long durationMs)
-    {
-        _unavailableUntilMs = Clock.NowMs + durationMs;
-        Clock.At(_unavailableUntilMs, () =>
-        {
-            foreach (var member in _members.Values)
-            {
-                Touch(member);
-            }
-        });
-    }
-
-    /// <summary>The member's session expires now, whatever its heartbeats: it is removed from the group, and learns it at
-    /// its next request (a systematic test's way to make a loss land exactly when it races something).</summary>
-    public void ExpireSession(string memberId)
+    /// <inheritdoc />
+    public override void ExpireSession(string memberId)
     {
         if (_members.ContainsKey(memberId))
         {
@@ -154,8 +114,8 @@ internal sealed class Coordinator(SimulatedCluster cluster)
         }
     }
 
-    /// <summary>Forces a rebalance, as a metadata change or a member's rejoin would.</summary>
-    public bool ForceRebalance()
+    /// <inheritdoc />
+    public override bool ForceRebalance()
     {
         if (_preparing || _members.Count == 0 || !Available)
         {
@@ -166,17 +126,17 @@ internal sealed class Coordinator(SimulatedCluster cluster)
         return true;
     }
 
-    /// <summary>True while <paramref name="memberId"/> belongs to the group; false once it left or was expelled.</summary>
-    public bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
+    /// <inheritdoc />
+    public override bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
 
-    /// <summary>The member that owns <paramref name="partition"/> in the current generation, if any.</summary>
-    public string? OwnerOf(TopicPartitionId partition) => _owners.GetValueOrDefault(partition);
+    /// <inheritdoc />
+    public override string? OwnerOf(TopicPartitionId partition) => _owners.GetValueOrDefault(partition);
 
     /// <summary>A static member's new client joined with its predecessor's <c>group.instance.id</c> (KIP-345): it takes
     /// the predecessor's place under a new member id, and the predecessor's id is fenced from now on. In a stable group it
     /// gets the predecessor's partitions back in the current generation, without a rebalance; during a round it counts as
     /// joined.</summary>
-    private string Replace(string predecessorId, GroupClient client, IReadOnlyList<TopicPartitionId> owned)
+    private string Replace(string predecessorId, ClassicGroupClient client, IReadOnlyList<TopicPartitionId> owned)
     {
         Forget(predecessorId);
         var id = NewMemberId(client);
@@ -190,12 +150,12 @@ internal sealed class Coordinator(SimulatedCluster cluster)
             {
                 _owners[tp] = id;
                 partitions.Add(tp);
-                cluster.Oracle.Cause(tp);
+                Cluster.Oracle.Cause(tp);
             }
         }
 
         Touch(member);
-        if (!_preparing && _owners.Count < cluster.Partitions.Count)
+        if (!_preparing && _owners.Count < Cluster.Partitions.Count)
         {
             // The last round withheld partitions from the predecessor (cooperative), which was to revoke them and rejoin so
             // the next round hands them on; its successor holds none of them and never will, so the coordinator starts
@@ -219,7 +179,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
         return id;
     }
 
-    private string NewMemberId(GroupClient client) => $"member-{client.Member}-{++_memberSequence}";
+    private string NewMemberId(ClassicGroupClient client) => $"member-{client.Member}-{++_memberSequence}";
 
     /// <summary>The member is no longer in the group, nor is its static instance id.</summary>
     private void Forget(string memberId)
@@ -262,7 +222,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
             if (owner == memberId)
             {
                 _owners.Remove(tp);
-                cluster.Oracle.Cause(tp);
+                Cluster.Oracle.Cause(tp);
             }
         }
 
@@ -297,7 +257,7 @@ internal sealed class Coordinator(SimulatedCluster cluster)
 
         if (!Available)
         {
-            Clock.At(_unavailableUntilMs + SessionTimeoutMs, () => OnRoundDeadline(round));
+            Clock.At(UnavailableUntilMs + SessionTimeoutMs, () => OnRoundDeadline(round));
             return;
         }
 
@@ -309,7 +269,6 @@ internal sealed class Coordinator(SimulatedCluster cluster)
 
         TryCompleteRound();
     }
-
 
     private void TryCompleteRound()
     {
@@ -340,54 +299,20 @@ internal sealed class Coordinator(SimulatedCluster cluster)
         }
     }
 
-    /// <summary>Sticky assignment: members keep what they claim up to their fair share; the rest of the free partitions
-    /// go to the least loaded. A claimed partition over a member's share is withheld for one round, so its owner revokes
-    /// it before anyone else gets it (cooperative). Eager members claim nothing, so this is a plain balanced spread.</summary>
+    /// <summary>Sticky assignment over what members claim (<see cref="StickyAssignor"/>); eager members claim nothing,
+    /// so this is a plain balanced spread.</summary>
     private List<(GroupMember Member, IReadOnlyList<TopicPartitionId> Partitions)> Assign()
     {
         var members = _members.Values.ToList();
-        var all = cluster.Partitions;
-        var claimedBy = new Dictionary<TopicPartitionId, GroupMember>();
-        foreach (var member in members)
-        {
-            foreach (var tp in member.Claimed.Order())
-            {
-                claimedBy.TryAdd(tp, member);
-            }
-        }
-
-        var targets = members.ToDictionary(m => m, _ => new List<TopicPartitionId>());
-        var quota = new Dictionary<GroupMember, int>();
-        for (var i = 0; i < members.Count; i++)
-        {
-            quota[members[i]] = (all.Count / members.Count) + (i < all.Count % members.Count ? 1 : 0);
-        }
-
-        foreach (var (tp, member) in claimedBy.OrderBy(kv => kv.Key))
-        {
-            if (targets[member].Count < quota[member])
-            {
-                targets[member].Add(tp);
-            }
-        }
-
-        foreach (var tp in all)
-        {
-            if (!claimedBy.ContainsKey(tp))
-            {
-                var least = members.OrderBy(m => targets[m].Count >= quota[m] ? 1 : 0).ThenBy(m => targets[m].Count).First();
-                targets[least].Add(tp);
-            }
-        }
-
-        return members.Select(m => (m, (IReadOnlyList<TopicPartitionId>)targets[m].Order().ToArray())).ToList();
+        var targets = StickyAssignor.Assign([.. members.Select(m => m.Claimed)], Cluster.Partitions, withholdOverShare: true);
+        return [.. members.Select((m, i) => (m, targets[i]))];
     }
 
-    private sealed class GroupMember(string id, GroupClient client)
+    private sealed class GroupMember(string id, ClassicGroupClient client)
     {
         public string Id { get; } = id;
 
-        public GroupClient Client { get; } = client;
+        public ClassicGroupClient Client { get; } = client;
 
         public long LastSeenMs { get; set; }
 

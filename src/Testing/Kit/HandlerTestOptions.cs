@@ -8,9 +8,11 @@ public sealed record HandlerTestOptions
 {
     /// <summary>The faults the kit injects by default: every kind except retention (<see cref="FaultKind.FetchOutOfRange"/>
     /// deletes messages, so a run with it legitimately handles fewer of them than one without) and
-    /// <see cref="FaultKind.AckBeyondDelivered"/> (which models a bug in the simulator's own handler model).</summary>
+    /// <see cref="FaultKind.AckBeyondDelivered"/> (which models a bug in the simulator's own handler model) and
+    /// <see cref="FaultKind.PartitionsAdded"/> (new partitions bring new messages, so a run with it handles more of them
+    /// than one without).</summary>
     public static IReadOnlyList<FaultKind> DefaultFaults { get; } =
-        [.. SimulationOptions.AllFaults.Where(f => f is not (FaultKind.FetchOutOfRange or FaultKind.AckBeyondDelivered))];
+        [.. SimulationOptions.AllFaults.Where(f => f is not (FaultKind.FetchOutOfRange or FaultKind.AckBeyondDelivered or FaultKind.PartitionsAdded))];
 
     /// <summary>The consumer configuration the kit runs a handler with by default: Elsa's defaults (<c>prefetch_count</c>
     /// 10, <c>prefetch_bytes</c> 100 KB, 3 restarts in 5 s then fail the group, reset to earliest), except

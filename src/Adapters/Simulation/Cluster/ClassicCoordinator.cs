@@ -127,6 +127,9 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
     }
 
     /// <inheritdoc />
+    public override bool PartitionsChanged() => _preparing || _members.Count == 0 || ForceRebalance();
+
+    /// <inheritdoc />
     public override bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
 
     /// <inheritdoc />

@@ -91,6 +91,9 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
     }
 
     /// <inheritdoc />
+    public override bool PartitionsChanged() => _members.Count == 0 || ForceRebalance();
+
+    /// <inheritdoc />
     public override bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
 
     /// <inheritdoc />

@@ -76,6 +76,10 @@ internal abstract class GroupCoordinator(SimulatedCluster cluster)
     /// <summary>Forces a rebalance, as a metadata change or a member's rejoin would; false when none started.</summary>
     public abstract bool ForceRebalance();
 
+    /// <summary>The subscribed topics gained partitions: true once the coordinator will assign them (a rebalance started
+    /// or under way, or no member yet), false when it cannot act now (unavailable).</summary>
+    public abstract bool PartitionsChanged();
+
     /// <summary>True while <paramref name="memberId"/> belongs to the group; false once it left or was expelled.</summary>
     public abstract bool IsMember(string? memberId);
 

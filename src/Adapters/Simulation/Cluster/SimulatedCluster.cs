@@ -17,6 +17,7 @@ internal sealed class SimulatedCluster
     private static readonly ReadOnlyMemory<byte> ModelValue = new byte[MessageBytes];
 
     private readonly Dictionary<TopicPartitionId, PartitionLog> _logs = [];
+    private readonly List<TopicPartitionId> _partitions;
     private readonly List<SimulatedPort> _ports = [];
     private readonly Func<TopicPartitionId, long, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)>? _content;
     private readonly Action<FaultKind, string, int?, TopicPartitionId?> _faultFired;
@@ -26,7 +27,7 @@ internal sealed class SimulatedCluster
     {
         Clock = clock;
         Oracle = oracle;
-        Partitions = partitions;
+        _partitions = [.. partitions];
         Protocol = protocol;
         SessionTimeoutMs = sessionTimeoutMs;
         HeartbeatIntervalMs = heartbeatIntervalMs;
@@ -46,7 +47,9 @@ internal sealed class SimulatedCluster
 
     public GroupCoordinator Coordinator { get; }
 
-    public IReadOnlyList<TopicPartitionId> Partitions { get; }
+    /// <summary>Every partition of the subscribed topics: the first ones in <see cref="TopicPartitionId"/> order, then
+    /// those <see cref="AddPartitions"/> added, as added.</summary>
+    public IReadOnlyList<TopicPartitionId> Partitions => _partitions;
 
     public RebalanceProtocol Protocol { get; }
 
@@ -75,6 +78,34 @@ internal sealed class SimulatedCluster
         foreach (var port in _ports)
         {
             port.Wake();
+        }
+    }
+
+    /// <summary>CreatePartitions: <paramref name="topic"/> gains <paramref name="count"/> empty partitions, numbered on
+    /// from its last; the oracle watches them, and the coordinator learns of the new metadata (a rebalance, or a new
+    /// group epoch under KIP-848).</summary>
+    public IReadOnlyList<TopicPartitionId> AddPartitions(string topic, int count)
+    {
+        var next = _partitions.Where(tp => tp.Topic == topic).Max(tp => tp.Partition) + 1;
+        TopicPartitionId[] added = [.. Enumerable.Range(next, count).Select(p => new TopicPartitionId(topic, p))];
+        foreach (var tp in added)
+        {
+            _partitions.Add(tp);
+            _logs[tp] = new PartitionLog();
+            Oracle.Watch(tp);
+        }
+
+        LearnPartitionsChanged();
+        return added;
+    }
+
+    /// <summary>The coordinator learns of new partitions; while it cannot act on them (it is moving), it learns again a
+    /// second later, as the next metadata refresh would tell it.</summary>
+    private void LearnPartitionsChanged()
+    {
+        if (!Coordinator.PartitionsChanged())
+        {
+            Clock.After(1_000, LearnPartitionsChanged);
         }
     }
 

@@ -37,6 +37,7 @@ public sealed record Fault(long AtMs, FaultKind Kind, int Member, int Partition,
             FaultKind.CallbackDelay => $"member {member}'s assignment callbacks are slow for {Magnitude} ms",
             FaultKind.AckBeyondDelivered => $"the handler of {partition} acks an offset far past the end of the log",
             FaultKind.HandlerOutage => $"member {member}'s handlers throw on half their batches for {Magnitude} ms",
+            FaultKind.PartitionsAdded => $"{partition.Topic} gains {Magnitude} partition(s)",
             _ => Kind.ToString(),
         };
     }

@@ -55,4 +55,8 @@ public enum FaultKind
     /// <summary>A member's handlers throw on half their batches for a while, as they do while a dependency is down: crash
     /// loops, restart budgets, and crashes during recovery (just after a restart or an offset reset).</summary>
     HandlerOutage,
+
+    /// <summary>A topic gains partitions while the group runs (an admin's CreatePartitions): the coordinator rebalances
+    /// (classic) or bumps the group epoch (KIP-848) to assign them, and producers write to them from then on.</summary>
+    PartitionsAdded,
 }

@@ -54,6 +54,7 @@ public sealed record FaultPlan(IReadOnlyList<FaultKind> Enabled, IReadOnlyList<F
         FaultKind.AckDelay or FaultKind.AckDuplicate or FaultKind.AckReorder or FaultKind.CallbackDelay => rng.Between(500, 10_000),
         FaultKind.HandlerOutage => rng.Between(500, 5_000),
         FaultKind.AckBeyondDelivered => rng.Between(1, 5),
+        FaultKind.PartitionsAdded => rng.Between(1, 3),
         _ => 0,
     };
 

@@ -35,10 +35,9 @@ internal sealed class World : IDisposable
         Scenario = Scenario.Draw(seed, options);
         _producer = SimRandom.Stream(seed, 0x9E0D);
         _topics = options.TopicNames();
-        Partitions = options.TopicPartitions();
         Stats.CountSettings(Scenario.Settings());
         Oracle = new Oracle(_clock, options.Members, Scenario.BeginOffset, Scenario.OffsetResetPolicy, Stats, trace, Violate);
-        Cluster = new SimulatedCluster(_clock, Oracle, Partitions, Scenario.Protocol, options.SessionTimeoutMs, options.HeartbeatIntervalMs,
+        Cluster = new SimulatedCluster(_clock, Oracle, options.TopicPartitions(), Scenario.Protocol, options.SessionTimeoutMs, options.HeartbeatIntervalMs,
             options.UserHandler, FaultFired)
         {
             StaticMembership = Scenario.StaticMembership,
@@ -61,7 +60,8 @@ internal sealed class World : IDisposable
 
     public SimulationStats Stats { get; } = new() { Runs = 1 };
 
-    public IReadOnlyList<TopicPartitionId> Partitions { get; }
+    /// <summary>Every partition, those added while the group ran included.</summary>
+    public IReadOnlyList<TopicPartitionId> Partitions => Cluster.Partitions;
 
     public bool Stopped { get; private set; }
 
@@ -213,8 +213,9 @@ internal sealed class World : IDisposable
 
         for (var i = 0; i < Partitions.Count; i++)
         {
-            // About rate/10 messages per 100 ms, varying batch to batch.
-            var rate = Scenario.MessagesPerSecond[i];
+            // About rate/10 messages per 100 ms, varying batch to batch; a partition added later takes the rate of one of
+            // the first ones.
+            var rate = Scenario.MessagesPerSecond[i % Scenario.MessagesPerSecond.Count];
             var count = (int)((_producer.Between(0, 2 * rate) + 5) / 10);
             Cluster.Produce(Partitions[i], count);
             Stats.MessagesProduced += count;
@@ -295,6 +296,9 @@ internal sealed class World : IDisposable
                 break;
             case FaultKind.CoordinatorMove:
                 Cluster.Coordinator.Move(fault.Magnitude);
+                break;
+            case FaultKind.PartitionsAdded:
+                Cluster.AddPartitions(tp.Topic, (int)fault.Magnitude);
                 break;
             case FaultKind.FetchOutOfRange:
                 // Retention hurts whoever is furthest behind: a slow or crash-looping consumer.

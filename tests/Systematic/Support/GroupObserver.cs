@@ -38,6 +38,8 @@ internal sealed class GroupObserver(TestGroup group) : IWorldObserver
         }
     }
 
+    public void CommitRefusedForStaleEpoch(int member) => group.Happenings.Saw(Race.CommitRefusedForStaleEpoch);
+
     public void MemberFailing(int member)
     {
         if (group.Cluster.Coordinator.Preparing)

@@ -31,4 +31,8 @@ internal enum Race
     /// <summary>The host paused or resumed one of a member's partitions, from a thread other than the consume thread,
     /// while the member's revoke callback was running.</summary>
     PauseOrResumeDuringRevocation,
+
+    /// <summary>A commit reached the coordinator stamped with a member epoch the coordinator had moved past (KIP-848), so
+    /// it was refused as stale.</summary>
+    CommitRefusedForStaleEpoch,
 }

@@ -188,6 +188,23 @@ internal sealed class TestGroup
         }
     }
 
+    /// <summary>Lets virtual time pass, a round at a time, until the group has committed every partition up to its end
+    /// while every member runs; fails the iteration (liveness) if the round budget is spent first. A member that stopped
+    /// committing is caught here, before a stop's last-chance commit would hide it.</summary>
+    public async Task CommittedToTheEndAsync()
+    {
+        for (var round = 0; !CommittedToTheEnd(); round++)
+        {
+            if (round == Rounds)
+            {
+                Specification.Assert(false, "liveness: the group did not commit every partition to its end within {0} rounds of {1} ms: {2}",
+                    Rounds, Round.TotalMilliseconds, string.Join(", ", Partitions.Select(p => $"{p} committed {Cluster.Coordinator.Committed.GetValueOrDefault(p)} of {Cluster.Log(p).HighWatermark}")));
+            }
+
+            await PassTimeAsync();
+        }
+    }
+
     /// <summary><see cref="SettleAsync"/>, then <see cref="StopAllAsync"/>.</summary>
     public async Task SettleAndStopAsync(ExpectedFailure? failing = null)
     {
@@ -336,6 +353,9 @@ internal sealed class TestGroup
 
     private bool AllHandled() =>
         Partitions.All(p => Enumerable.Range(0, (int)Cluster.Log(p).HighWatermark).All(o => Oracle.History(p).HandledCount(o) > 0));
+
+    private bool CommittedToTheEnd() =>
+        Partitions.All(p => Cluster.Coordinator.Committed.TryGetValue(p, out var committed) && committed == Cluster.Log(p).HighWatermark);
 
     private bool AtRest() =>
         !Cluster.Coordinator.Preparing &&

@@ -27,6 +27,12 @@ internal interface IWorldObserver
     {
     }
 
+    /// <summary>The coordinator refused a commit of <paramref name="member"/>, a current member, for a stale member epoch
+    /// (KIP-848): the client sends it again with its newer epoch.</summary>
+    void CommitRefusedForStaleEpoch(int member)
+    {
+    }
+
     /// <summary><paramref name="member"/>'s group manager failed it.</summary>
     void MemberFailing(int member)
     {

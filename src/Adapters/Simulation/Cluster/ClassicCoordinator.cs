@@ -93,7 +93,7 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
     }
 
     /// <inheritdoc />
-    protected override CommitOutcome? Refuses(string memberId, int stamp) =>
+    protected override CommitOutcome? Refuses(GroupClient client, string memberId, int stamp) =>
         _members.ContainsKey(memberId) && stamp == Generation ? null : CommitOutcome.Fenced;
 
     /// <inheritdoc />

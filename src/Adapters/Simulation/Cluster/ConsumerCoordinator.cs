@@ -101,10 +101,21 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
 
     /// <summary>UNKNOWN_MEMBER_ID is fenced; STALE_MEMBER_EPOCH is an error the client answers by stamping its newer
     /// epoch on the next commit, as the Kafka adapter classifies it.</summary>
-    protected override CommitOutcome? Refuses(string memberId, int stamp) =>
-        !_members.TryGetValue(memberId, out var member) ? CommitOutcome.Fenced
-        : member.Epoch == stamp ? null
-        : CommitOutcome.RetriableError;
+    protected override CommitOutcome? Refuses(GroupClient client, string memberId, int stamp)
+    {
+        if (!_members.TryGetValue(memberId, out var member))
+        {
+            return CommitOutcome.Fenced;
+        }
+
+        if (member.Epoch == stamp)
+        {
+            return null;
+        }
+
+        Cluster.Observer.CommitRefusedForStaleEpoch(client.Member);
+        return CommitOutcome.RetriableError;
+    }
 
     /// <inheritdoc />
     protected override void RestartSessions()

@@ -42,7 +42,7 @@ internal abstract class GroupCoordinator(SimulatedCluster cluster)
             return CommitOutcome.Fenced;
         }
 
-        if (Refuses(memberId, stamp) is { } refusal)
+        if (Refuses(client, memberId, stamp) is { } refusal)
         {
             return refusal;
         }
@@ -86,9 +86,9 @@ internal abstract class GroupCoordinator(SimulatedCluster cluster)
     /// <summary>The member that owns <paramref name="partition"/> now, if any.</summary>
     public abstract string? OwnerOf(TopicPartitionId partition);
 
-    /// <summary>Why a commit with <paramref name="stamp"/> from <paramref name="memberId"/> is refused, or null when it is
-    /// accepted.</summary>
-    protected abstract CommitOutcome? Refuses(string memberId, int stamp);
+    /// <summary>Why a commit with <paramref name="stamp"/> from <paramref name="memberId"/> (<paramref name="client"/>'s)
+    /// is refused, or null when it is accepted.</summary>
+    protected abstract CommitOutcome? Refuses(GroupClient client, string memberId, int stamp);
 
     /// <summary>Every member's session starts afresh now (the coordinator came back after a move).</summary>
     protected abstract void RestartSessions();

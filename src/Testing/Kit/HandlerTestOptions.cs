@@ -44,7 +44,10 @@ public sealed record HandlerTestOptions
 
     /// <summary>A group small enough to run hundreds of times under Coyote (<see cref="Systematic"/>): 2 members on one
     /// topic of 2 partitions, 8 messages a partition produced at once, faults in the first 5 virtual seconds, up to 15
-    /// quiet seconds to drain, with <see cref="DefaultConfiguration"/> and <see cref="DefaultFaults"/>.</summary>
+    /// quiet seconds to drain, with <see cref="DefaultConfiguration"/> and <see cref="DefaultFaults"/> except
+    /// <see cref="FaultKind.MemberCrash"/>: on the simulator's scheduler a crash drops every task the dead process had
+    /// queued, but on the pool its host's tasks would run on, a zombie the simulated world does not model. Restarts,
+    /// session timeouts, rebalance storms and failed commits still redeliver.</summary>
     public static SimulationOptions SystematicShape { get; } = new()
     {
         Members = 2,
@@ -53,7 +56,7 @@ public sealed record HandlerTestOptions
         MessagesPerPartition = 8,
         FaultWindowMs = 5_000,
         QuietWindowMs = 15_000,
-        Faults = DefaultFaults,
+        Faults = [.. DefaultFaults.Where(f => f != FaultKind.MemberCrash)],
         Pins = DefaultConfiguration,
     };
 
@@ -122,6 +125,10 @@ public sealed record HandlerTestOptions
         if (Systematic is not null)
         {
             problems.AddRange(Systematic.Problems());
+            if (Shape?.Faults.Contains(FaultKind.MemberCrash) == true || Plan?.Schedule.Any(f => f.Kind == FaultKind.MemberCrash) == true)
+            {
+                problems.Add("the systematic mode cannot inject MemberCrash (a dead member's tasks would run on in the pool): leave it out of the shape's faults and the plan, as SystematicShape does");
+            }
         }
 
         if (Content is null)

@@ -64,4 +64,15 @@ public sealed class SystematicModeTests(ITestOutputHelper output)
         var refused = Assert.Throws<InvalidOperationException>(() => found.WriteTrace(Path.GetTempFileName()));
         Assert.Contains(found.TracePath!, refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Kit_systematic_refuses_member_crashes_which_it_cannot_model()
+    {
+        var crashing = Options with { Shape = Options.Shape with { Faults = [FaultKind.MemberCrash] } };
+
+        var refused = Assert.Throws<Elsa.Sim.Core.InvalidConfigurationException>(() =>
+            new HandlerTestKit<AppliedTable>(() => new AppliedTable(), table => new ParallelAppendHandler(table, atomic: true), crashing));
+
+        Assert.Contains("MemberCrash", refused.Message, StringComparison.Ordinal);
+    }
 }

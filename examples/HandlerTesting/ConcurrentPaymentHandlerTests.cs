@@ -61,7 +61,7 @@ public sealed class ConcurrentPaymentHandlerTests(ITestOutputHelper output)
     public void The_fix_passes_the_systematic_mode()
     {
         var kit = new HandlerTestKit<AccountStore>(() => new AccountStore(), store => new TransactionalPaymentHandler(store));
-        // Fewer interleavings than the hunt's budget of 50 (it found the race in the 4th), to keep the example quick.
+        // Fewer interleavings than the hunt's budget of 50 (it finds the race in the 3rd), to keep the example quick.
         var few = Systematic with { Systematic = Systematic.Systematic! with { Iterations = 20 } };
         var fewer = Systematic with { Systematic = Systematic.Systematic! with { Iterations = 5 } };
 

@@ -111,8 +111,11 @@ internal static class SystematicRun
 
     /// <summary>Fails unless Coyote controlled everything (<see cref="CoyoteRun.Unsound"/>): the test assembly, the host
     /// and the simulated world were rewritten, and no invocation escaped its scheduler.</summary>
-    public static void AssertSound(TestingEngine engine) =>
-        Assert.True(CoyoteRun.Unsound(engine) is null, CoyoteRun.Unsound(engine));
+    public static void AssertSound(TestingEngine engine)
+    {
+        var unsound = CoyoteRun.Unsound(engine);
+        Assert.True(unsound is null, unsound);
+    }
 
     /// <summary>Replays one saved trace of <paramref name="scenario"/> with Coyote's step-by-step log, written beside the
     /// trace, and fails with the bug it reproduces, if any.</summary>

@@ -8,7 +8,15 @@ internal static class Delays
     /// <summary>Completes once <paramref name="delay"/> has passed on <paramref name="time"/>, or at once when
     /// <paramref name="cancellationToken"/> fires (completing, not cancelling: callers race it against other work).</summary>
     public static Task After(TimeProvider time, TimeSpan delay, CancellationToken cancellationToken = default) =>
-        new Wait(time, delay, cancellationToken).Task;
+        new Wait(time, delay, cancellationToken, cancels: false).Task;
+
+    /// <summary><c>Task.Delay(delay, time, cancellationToken)</c>, which Coyote does not control: completes once
+    /// <paramref name="delay"/> has passed on <paramref name="time"/>, or is cancelled when <paramref name="cancellationToken"/>
+    /// fires first (the simulated world's latencies, under both of its schedulers).</summary>
+    public static Task Cancellable(TimeProvider time, TimeSpan delay, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken)
+        : delay == TimeSpan.Zero ? Task.CompletedTask
+        : new Wait(time, delay, cancellationToken, cancels: true).Task;
 
     /// <summary>True when <paramref name="task"/> completes within <paramref name="timeout"/> on <paramref name="time"/>.</summary>
     public static async Task<bool> Within(Task task, TimeSpan timeout, TimeProvider time)
@@ -29,12 +37,15 @@ internal static class Delays
     {
         private readonly ITimer _timer;
         private readonly CancellationTokenRegistration _registration;
+        private readonly CancellationToken _cancellationToken;
+        private readonly bool _cancels;
 
-        public Wait(TimeProvider time, TimeSpan delay, CancellationToken cancellationToken)
+        public Wait(TimeProvider time, TimeSpan delay, CancellationToken cancellationToken, bool cancels)
             : base(TaskCreationOptions.RunContinuationsAsynchronously)
         {
+            (_cancellationToken, _cancels) = (cancellationToken, cancels);
             _timer = time.CreateTimer(static state => ((Wait)state!).Complete(), this, delay, Timeout.InfiniteTimeSpan);
-            _registration = cancellationToken.Register(static state => ((Wait)state!).Complete(), this);
+            _registration = cancellationToken.Register(static state => ((Wait)state!).Cancelled(), this);
             if (Task.IsCompleted)
             {
                 Release();
@@ -45,6 +56,18 @@ internal static class Delays
         {
             // The timer may fire before the constructor assigned it; the constructor then releases both.
             if (TrySetResult() && _timer is not null)
+            {
+                Release();
+            }
+        }
+
+        private void Cancelled()
+        {
+            if (!_cancels)
+            {
+                Complete();
+            }
+            else if (TrySetCanceled(_cancellationToken) && _timer is not null)
             {
                 Release();
             }

@@ -6,13 +6,27 @@ namespace Elsa.Sim.Testing;
 /// <summary>What checking one property of a handler found.</summary>
 /// <param name="Property">The property checked (<c>at-least-once</c>, <c>idempotent-under-redelivery</c>,
 /// <c>no-handling-after-revocation</c>).</param>
-/// <param name="SeedsRun">Seeds run before the verdict: all of them on a pass, up to the failing one on a failure.</param>
-/// <param name="Failure">The first failing run as found, or null on a pass.</param>
-/// <param name="Shrunk">That failure shrunk to a minimal fault schedule, or null on a pass.</param>
+/// <param name="SeedsRun">Seeds run before the verdict: all of them on a pass, up to the failing one on a failure (1 in
+/// systematic mode, which explores one seed's interleavings).</param>
+/// <param name="Failure">The first failing run as found, or null on a pass (and in systematic mode, when what Coyote found
+/// was not a violation of the property: see <see cref="BugReport"/>).</param>
+/// <param name="Shrunk">That failure shrunk to a minimal fault schedule, or null on a pass and in systematic mode (which
+/// does not shrink).</param>
 public sealed record HandlerCheckResult(string Property, int SeedsRun, SimulationResult? Failure, ShrinkResult? Shrunk)
 {
-    /// <summary>True when no seed broke the property.</summary>
-    public bool Passed => Failure is null;
+    /// <summary>True when no seed (no interleaving, in systematic mode) broke the property.</summary>
+    public bool Passed => Failure is null && BugReport is null;
+
+    /// <summary>Systematic mode: the interleavings Coyote explored (up to the failing one); null in the seed mode.</summary>
+    public int? Iterations { get; init; }
+
+    /// <summary>Systematic mode, on a failure: Coyote's bug report (the property's violation, or Coyote's own finding: a
+    /// deadlock, an unhandled exception, the step bound); null otherwise.</summary>
+    public string? BugReport { get; init; }
+
+    /// <summary>Systematic mode, on a failure: the saved reproducible Coyote trace; replay it with
+    /// <see cref="SystematicOptions.ReplayTrace"/>. Null otherwise.</summary>
+    public string? TracePath { get; init; }
 
     /// <summary>The seed that broke the property; run it again with <see cref="HandlerTestOptions.FirstSeed"/>.</summary>
     public ulong? FailingSeed => Failure?.Seed;
@@ -52,7 +66,9 @@ public sealed record HandlerCheckResult(string Property, int SeedsRun, Simulatio
     }
 
     private Func<TraceSink, SimulationResult> RecorderOfFailure() =>
-        !Passed && Recorder is { } record ? record : throw new InvalidOperationException($"{Property} passed: there is no failing run to write");
+        Passed ? throw new InvalidOperationException($"{Property} passed: there is no failing run to write")
+        : Recorder ?? throw new InvalidOperationException(
+            $"{Property} failed in systematic mode, which has no elsa-sim run to write: replay Coyote's trace ({TracePath}) with SystematicOptions.ReplayTrace");
 
     private void Reproduced(SimulationResult again)
     {
@@ -73,8 +89,13 @@ public sealed record HandlerCheckResult(string Property, int SeedsRun, Simulatio
     }
 
     /// <inheritdoc />
-    public override string ToString() => Passed
-        ? string.Create(CultureInfo.InvariantCulture, $"{Property}: passed {SeedsRun} seed(s)")
-        : string.Create(CultureInfo.InvariantCulture,
-            $"{Property}: FAILED at seed {FailingSeed} (after {SeedsRun} seed(s)); {Failure!.Plan.Schedule.Count} fault(s) shrunk to {ShrunkLength}:{Environment.NewLine}{Story}");
+    public override string ToString() => (Passed, Iterations) switch
+    {
+        (true, null) => string.Create(CultureInfo.InvariantCulture, $"{Property}: passed {SeedsRun} seed(s)"),
+        (true, { } explored) => string.Create(CultureInfo.InvariantCulture, $"{Property}: passed {explored} interleaving(s) (systematic)"),
+        (false, { } explored) => string.Create(CultureInfo.InvariantCulture,
+            $"{Property}: FAILED in interleaving {explored} (systematic); Coyote's trace: {TracePath}{Environment.NewLine}{BugReport}"),
+        _ => string.Create(CultureInfo.InvariantCulture,
+            $"{Property}: FAILED at seed {FailingSeed} (after {SeedsRun} seed(s)); {Failure!.Plan.Schedule.Count} fault(s) shrunk to {ShrunkLength}:{Environment.NewLine}{Story}"),
+    };
 }

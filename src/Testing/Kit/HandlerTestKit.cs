@@ -8,10 +8,12 @@ namespace Elsa.Sim.Testing;
 /// broker and coordinator, faults drawn from each seed — and checks properties of it. Each run gets a fresh
 /// <typeparamref name="TStore"/> (what your handlers write to: a ledger, a table, a list of side effects) and every worker
 /// start a fresh handler built over it, as the Kafka adapter builds one per worker start.
-/// <para>Determinism: a handler runs inside the shipped host, on the simulator's one thread, and its awaits resume there.
-/// It must do without real I/O, timers, threads (<c>Task.Run</c>), <c>ConfigureAwait(false)</c> or the wall clock: work
-/// that leaves the thread fails the run as <c>nondeterminism</c>. Then a seed means the same run on every machine, and a
-/// failure replays and shrinks.</para>
+/// <para>Determinism: in the seed mode a handler runs inside the shipped host, on the simulator's one thread, and its
+/// awaits resume there. It must do without real I/O, timers, threads (<c>Task.Run</c>), <c>ConfigureAwait(false)</c> or
+/// the wall clock: work that leaves the thread fails the run as <c>nondeterminism</c>. Then a seed means the same run on
+/// every machine, and a failure replays and shrinks. In the systematic mode (<see cref="HandlerTestOptions.Systematic"/>)
+/// it runs on the pool under Coyote's controlled scheduler instead: threads, locks and parallel awaits are explored, and a
+/// failure replays from Coyote's trace.</para>
 /// <para>A handler that throws crashes its worker, which the group manager restarts from the last ack. A handler that
 /// returns <see cref="HandlerResult.NoAck"/> must have its messages acked by a later batch's result: the kit has no
 /// out-of-band ack.</para>
@@ -62,7 +64,7 @@ public sealed class HandlerTestKit<TStore>
     public HandlerCheckResult AtLeastOnce(HandlerTestOptions? options = null)
     {
         var o = Valid(options);
-        return Check(AtLeastOnceProperty, o, IsAtLeastOnceKind, (seed, plan, trace) => Run(o, AtLeastOnceProperty, seed, plan, null, trace));
+        return Check(AtLeastOnceProperty, o, IsAtLeastOnceKind, (run, seed, plan, trace) => Run(run, o, AtLeastOnceProperty, seed, plan, null, trace));
     }
 
     /// <summary><see cref="AtLeastOnce(HandlerTestOptions?)"/>, and when a run ends (after passing it), every message still
@@ -75,8 +77,8 @@ public sealed class HandlerTestKit<TStore>
     {
         ArgumentNullException.ThrowIfNull(applied);
         var o = Valid(options);
-        return Check(AtLeastOnceProperty, o, IsAtLeastOnceKind, (seed, plan, trace) =>
-            Run(o, AtLeastOnceProperty, seed, plan, (store, partitions) => Unapplied(applied(store), partitions), trace));
+        return Check(AtLeastOnceProperty, o, IsAtLeastOnceKind, (run, seed, plan, trace) =>
+            Run(run, o, AtLeastOnceProperty, seed, plan, (store, partitions) => Unapplied(applied(store), partitions), trace));
     }
 
     /// <summary>Idempotence under redelivery: for each seed, the projection of the store after a run with faults (crashes,
@@ -85,7 +87,8 @@ public sealed class HandlerTestKit<TStore>
     /// <c>not-idempotent</c> with both projections (their <see cref="object.ToString"/>), so project to something that
     /// prints well: a string, a record, a sorted list joined into a string. A seed whose run (with or without faults) is
     /// stopped by another violation cannot be compared and counts as passing here; <see cref="AtLeastOnce(HandlerTestOptions?)"/>
-    /// and <see cref="NoHandlingAfterRevocation"/> report those.</summary>
+    /// and <see cref="NoHandlingAfterRevocation"/> report those. In systematic mode each iteration runs the seed without
+    /// faults first and then with them, both under Coyote (a race may change either).</summary>
     /// <param name="projection">What of a store must not depend on redelivery (balances, rows, emitted effects).</param>
     /// <param name="comparer">How to compare projections; default <see cref="EqualityComparer{T}.Default"/>.</param>
     /// <param name="options">How to run; default <see cref="Options"/>.</param>
@@ -95,12 +98,13 @@ public sealed class HandlerTestKit<TStore>
         ArgumentNullException.ThrowIfNull(projection);
         var o = Valid(options);
         var equal = comparer ?? EqualityComparer<TProjection>.Default;
+        // The seed mode runs a seed's run without faults once; in systematic mode every interleaving has its own.
         var withoutFaults = new Dictionary<ulong, (SimulationResult Result, TProjection? Projection)>();
-        return Check(IdempotenceProperty, o, kind => kind == NotIdempotent, (seed, plan, trace) =>
+        return Check(IdempotenceProperty, o, kind => kind == NotIdempotent, async (run, seed, plan, trace) =>
         {
-            if (!withoutFaults.TryGetValue(seed, out var clean))
+            if (o.Systematic is not null || !withoutFaults.TryGetValue(seed, out var clean))
             {
-                var (cleanResult, cleanStore) = RunWithStore(o, IdempotenceProperty, seed, FaultPlan.None, null, null);
+                var (cleanResult, cleanStore) = await RunWithStore(run, o, IdempotenceProperty, seed, FaultPlan.None, null, null).ConfigureAwait(false);
                 clean = (cleanResult, cleanResult.Passed ? projection(cleanStore) : default);
                 withoutFaults[seed] = clean;
             }
@@ -110,13 +114,13 @@ public sealed class HandlerTestKit<TStore>
                 return clean.Result;
             }
 
-            return Run(o, IdempotenceProperty, seed, plan, (store, _) =>
+            return await Run(run, o, IdempotenceProperty, seed, plan, (store, _) =>
             {
                 var projected = projection(store);
                 return equal.Equals(projected, clean.Projection!)
                     ? null
                     : (NotIdempotent, $"with faults the handled results project to [{projected}]; without faults to [{clean.Projection}]");
-            }, trace);
+            }, trace).ConfigureAwait(false);
         });
     }
 
@@ -128,7 +132,7 @@ public sealed class HandlerTestKit<TStore>
     {
         var o = Valid(options);
         return Check(RevocationProperty, o, kind => kind == ViolationKinds.HandledAfterRevocation,
-            (seed, plan, trace) => Run(o, RevocationProperty, seed, plan, null, trace));
+            (run, seed, plan, trace) => Run(run, o, RevocationProperty, seed, plan, null, trace));
     }
 
     /// <summary><see cref="AtLeastOnce(HandlerTestOptions?)"/>, throwing a <see cref="HandlerPropertyException"/> with the
@@ -183,13 +187,13 @@ public sealed class HandlerTestKit<TStore>
     }
 
     /// <summary>One run of a seed and plan with a fresh store, checked at its end by <paramref name="checkAtEnd"/> when
-    /// given, and recorded into <paramref name="trace"/> when given.</summary>
-    private SimulationResult Run(HandlerTestOptions o, string property, ulong seed, FaultPlan plan,
+    /// given, and recorded into <paramref name="trace"/> when given (the seed mode only).</summary>
+    private async Task<SimulationResult> Run(Runner run, HandlerTestOptions o, string property, ulong seed, FaultPlan plan,
         Func<TStore, IReadOnlyList<PartitionOutcome>, (string Kind, string Detail)?>? checkAtEnd, TraceSink? trace) =>
-        RunWithStore(o, property, seed, plan, checkAtEnd, trace).Result;
+        (await RunWithStore(run, o, property, seed, plan, checkAtEnd, trace).ConfigureAwait(false)).Result;
 
-    private (SimulationResult Result, TStore Store) RunWithStore(HandlerTestOptions o, string property, ulong seed, FaultPlan plan,
-        Func<TStore, IReadOnlyList<PartitionOutcome>, (string Kind, string Detail)?>? checkAtEnd, TraceSink? trace)
+    private async Task<(SimulationResult Result, TStore Store)> RunWithStore(Runner run, HandlerTestOptions o, string property, ulong seed,
+        FaultPlan plan, Func<TStore, IReadOnlyList<PartitionOutcome>, (string Kind, string Detail)?>? checkAtEnd, TraceSink? trace)
     {
         var store = _newStore();
         var content = o.Content;
@@ -202,17 +206,36 @@ public sealed class HandlerTestKit<TStore>
             Name = $"handler test kit: {property}",
             CheckAtEnd = checkAtEnd is null ? null : partitions => checkAtEnd(store, partitions),
         };
-        return (Simulator.Run(o.Shape with { UserHandler = user }, seed, plan, trace), store);
+        return (await run(o.Shape with { UserHandler = user }, seed, plan, trace).ConfigureAwait(false), store);
     }
+
+    /// <summary>Runs a world: <see cref="OnClock"/> in the seed mode, <see cref="Simulator.RunControlledAsync"/> in
+    /// systematic mode.</summary>
+    private delegate Task<SimulationResult> Runner(SimulationOptions shape, ulong seed, FaultPlan plan, TraceSink? trace);
+
+    /// <summary>The seed mode's run: on the simulator's thread, so the task it returns has completed.</summary>
+    private static Task<SimulationResult> OnClock(SimulationOptions shape, ulong seed, FaultPlan plan, TraceSink? trace) =>
+        Task.FromResult(Simulator.Run(shape, seed, plan, trace));
+
+    private static Task<SimulationResult> Controlled(SimulationOptions shape, ulong seed, FaultPlan plan, TraceSink? trace) =>
+        Simulator.RunControlledAsync(shape, seed, plan);
 
     /// <summary>Runs the seeds in order until one fails <paramref name="judge"/> with a violation of this property's kind
     /// (<paramref name="isOwnKind"/>; other violations are other properties' and pass here), then shrinks that one with
-    /// the same judge (a candidate counts only if it fails the same way). The result can record the shrunk run again.</summary>
-    private static HandlerCheckResult Check(string property, HandlerTestOptions o, Func<string, bool> isOwnKind, Func<ulong, FaultPlan, TraceSink?, SimulationResult> judge)
+    /// the same judge (a candidate counts only if it fails the same way). The result can record the shrunk run again. In
+    /// systematic mode, <see cref="SystematicCheck"/> explores the first seed's interleavings with the same judge.</summary>
+    private HandlerCheckResult Check(string property, HandlerTestOptions o, Func<string, bool> isOwnKind,
+        Func<Runner, ulong, FaultPlan, TraceSink?, Task<SimulationResult>> judge)
     {
+        if (o.Systematic is not null)
+        {
+            return SystematicCheck.Run(property, o, isOwnKind, (seed, plan) => judge(Controlled, seed, plan, null), _newHandler.Method.Module.Assembly);
+        }
+
         SimulationResult Judge(ulong seed, FaultPlan plan, TraceSink? trace)
         {
-            var result = judge(seed, plan, trace);
+            // Every await in a seed-mode judge is on a completed task (OnClock's): this does not block.
+            var result = judge(OnClock, seed, plan, trace).GetAwaiter().GetResult();
             return result.Violation is { } violation && !isOwnKind(violation.Kind) ? result with { Violation = null } : result;
         }
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Elsa.Sim.Hosting;
+using Elsa.Sim.Testing;
 using Microsoft.Coyote;
 using Microsoft.Coyote.Logging;
-using Microsoft.Coyote.Rewriting;
 using Microsoft.Coyote.SystematicTesting;
 using Xunit.Abstractions;
 
@@ -32,32 +31,15 @@ internal static class SystematicRun
     /// (docs/systematic.md, replaying a failure).</summary>
     public const string TraceVariable = "ELSA_SIM_COYOTE_TRACE";
 
-    /// <summary>The scheduling-step bound of one iteration. Every iteration is scheduled fairly (Coyote's default
-    /// portfolio rotates random, probabilistic, and fair prioritization and delay-bounding strategies), so this is
-    /// Coyote's fair bound, and an iteration that reaches it fails. Correct iterations take under 1,500 steps; one that
-    /// waits out its round budget stuck (the scenario's liveness check) about 4,000 (docs/systematic.md), so its violation
-    /// is reported, not cut off.</summary>
+    /// <summary>The scheduling-step bound of one iteration (<see cref="CoyoteRun.Configure"/>). Correct iterations take
+    /// under 1,500 steps; one that waits out its round budget stuck (the scenario's liveness check) about 4,000
+    /// (docs/systematic.md), so its violation is reported, not cut off.</summary>
     public const uint MaxSteps = 100_000;
-
-    /// <summary>Steps the prioritizing strategies schedule by priority before they fall back to random (fair)
-    /// scheduling: far beyond any correct iteration.</summary>
-    public const uint PrioritizedSteps = 10_000;
 
     private static readonly string TraceDirectory = Path.Combine(AppContext.BaseDirectory, "coyote-traces");
 
-    public static Configuration Configure(uint iterations, uint seed) =>
-        Configuration.Create()
-            .WithTestingIterations(iterations)
-            .WithRandomGeneratorSeed(seed)
-            .WithMaxSchedulingSteps(PrioritizedSteps, MaxSteps)
-            .WithFailureOnMaxStepsBoundEnabled(true)
-            .WithPartiallyControlledConcurrencyAllowed(false)
-            .WithSystematicFuzzingFallbackEnabled(false)
-            .WithTelemetryEnabled(false)
-            // A scenario's Task.Delay lets the host run for up to 100 scheduling steps before the scenario lets more
-            // virtual time pass; with Coyote's default (10), time outran the work it created and iterations took
-            // hundreds of rounds instead of a dozen.
-            .WithTimeoutDelay(100);
+    /// <summary>The kit's Coyote configuration (<see cref="CoyoteRun.Configure"/>) with the suite's step bound.</summary>
+    public static Configuration Configure(uint iterations, uint seed) => CoyoteRun.Configure(iterations, seed, MaxSteps);
 
     /// <summary>Explores <paramref name="scenario"/> for <paramref name="iterations"/> iterations (or as many as
     /// <see cref="IterationsVariable"/> says) and asserts it has no bug and provoked <paramref name="race"/> in at least
@@ -103,7 +85,7 @@ internal static class SystematicRun
         AssertSound(engine);
         if (report.NumOfFoundBugs > 0)
         {
-            var path = SaveTrace(name, engine.ReproducibleTrace);
+            var path = CoyoteRun.SaveTrace(TraceDirectory, name, engine.ReproducibleTrace);
             Assert.Fail($"{name}: Coyote found a bug (seed {seed}); reproducible trace saved to {path}:\n" +
                 string.Join("\n", report.BugReports));
         }
@@ -121,23 +103,18 @@ internal static class SystematicRun
         AssertSound(engine);
         Assert.True(report.NumOfFoundBugs > 0, $"{name}: the planted bug went unnoticed in {iterations} iterations (seed {seed})");
         var found = string.Join("\n", report.BugReports);
-        var path = SaveTrace(name, engine.ReproducibleTrace);
+        var path = CoyoteRun.SaveTrace(TraceDirectory, name, engine.ReproducibleTrace);
         output.WriteLine($"{name}: found after {report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths} of {iterations} " +
             $"iterations (seed {seed}), up to {report.MaxExploredFairSteps} steps per iteration; trace: {path}\n{found}");
         return found;
     }
 
-    /// <summary>Fails unless Coyote controlled everything: the test assembly and the host it runs were
-    /// rewritten, and no invocation escaped its scheduler.</summary>
+    /// <summary>Fails unless Coyote controlled everything (<see cref="CoyoteRun.Unsound"/>): the test assembly, the host
+    /// and the simulated world were rewritten, and no invocation escaped its scheduler.</summary>
     public static void AssertSound(TestingEngine engine)
     {
-        Assert.True(engine.IsTestRewritten(), "the test assembly was not rewritten by coyote rewrite");
-        Assert.True(RewritingEngine.IsAssemblyRewritten(typeof(ElsaConsumer).Assembly),
-            "the host (Elsa.Sim.Host.dll) was not rewritten by coyote rewrite");
-        Assert.True(RewritingEngine.IsAssemblyRewritten(typeof(Simulation.SimulatedCluster).Assembly),
-            "the simulated world (Elsa.Sim.Simulation.dll) was not rewritten by coyote rewrite");
-        Assert.True(engine.TestReport.UncontrolledInvocations.Count == 0,
-            $"uncontrolled invocations (Coyote cannot explore these): {string.Join(", ", engine.TestReport.UncontrolledInvocations)}");
+        var unsound = CoyoteRun.Unsound(engine);
+        Assert.True(unsound is null, unsound);
     }
 
     /// <summary>Replays one saved trace of <paramref name="scenario"/> with Coyote's step-by-step log, written beside the
@@ -159,14 +136,5 @@ internal static class SystematicRun
             Assert.True(report.NumOfFoundBugs == 0,
                 $"{name}: the trace reproduces a bug (log: {logPath}):\n{string.Join("\n", report.BugReports)}");
         }
-    }
-
-    /// <summary>Writes a reproducible trace to <c>coyote-traces/</c> beside the test assembly, and returns its path.</summary>
-    private static string SaveTrace(string name, string trace)
-    {
-        Directory.CreateDirectory(TraceDirectory);
-        var path = Path.Combine(TraceDirectory, $"{name}.trace");
-        File.WriteAllText(path, trace);
-        return path;
     }
 }

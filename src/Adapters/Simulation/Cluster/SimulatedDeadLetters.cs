@@ -1,5 +1,6 @@
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting.Port;
+using Elsa.Sim.Hosting.Threading;
 
 namespace Elsa.Sim.Simulation;
 
@@ -22,7 +23,7 @@ internal sealed class SimulatedDeadLetters(Oracle oracle, SimClock clock, Member
             oracle.DeadLetterRequested(member.Index, partition, letter.Message.Offset, restart);
         }
 
-        await Task.Delay(TimeSpan.FromMilliseconds(member.Random.Between(1, 50)), clock, cancellationToken);
+        await Delays.Cancellable(clock, TimeSpan.FromMilliseconds(member.Random.Between(1, 50)), cancellationToken);
         if (member.Random.Chance(0.25))
         {
             throw new IOException("the simulated dead-letter destination is unavailable");

@@ -1,4 +1,5 @@
 using Elsa.Sim.Core;
+using Elsa.Sim.Hosting.Threading;
 
 namespace Elsa.Sim.Simulation;
 
@@ -61,7 +62,7 @@ internal sealed class WorldHandler : IMessageHandler, IAsyncDisposable
         {
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(rng.Between(site.Profile.MinLatencyMs, site.Profile.MaxLatencyMs)), site.Cluster.Clock, cancellationToken);
+                await Delays.Cancellable(site.Cluster.Clock, TimeSpan.FromMilliseconds(rng.Between(site.Profile.MinLatencyMs, site.Profile.MaxLatencyMs)), cancellationToken);
             }
             catch (OperationCanceledException)
             {

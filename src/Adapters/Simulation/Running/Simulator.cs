@@ -14,6 +14,15 @@ public static class Simulator
         return world.Run();
     }
 
+    /// <summary>Runs <paramref name="seed"/> with <paramref name="plan"/>, the hosts' tasks on the pool for Coyote's
+    /// controlled scheduler (Elsa.Sim.Testing's systematic mode); the same world and checks as <see cref="Run"/>.</summary>
+    internal static async Task<SimulationResult> RunControlledAsync(SimulationOptions options, ulong seed, FaultPlan plan)
+    {
+        options.EnsureValid();
+        using var world = new World(options, seed, plan, trace: null, controlled: true);
+        return await world.RunControlledAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Runs a seed twice, hashing both traces: equal hashes mean the run is deterministic.</summary>
     public static (string First, string Second) HashTwice(SimulationOptions options, ulong seed, FaultPlan? plan = null)
     {

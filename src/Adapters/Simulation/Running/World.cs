@@ -1,15 +1,22 @@
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
+using Elsa.Sim.Hosting.Threading;
 
 namespace Elsa.Sim.Simulation;
 
 /// <summary>One seeded run: the simulated cluster, the member processes (each the shipped <see cref="ElsaConsumer"/>),
 /// the producer and the fault plan, on one clock. Runs until the first violation, until every partition is drained after
-/// the fault window, or until the liveness deadline; then checks the history.</summary>
+/// the fault window, or until the liveness deadline; then checks the history. <see cref="Run"/> runs it on the simulator's
+/// one thread (every host task an entry on the clock); <see cref="RunControlledAsync"/> runs the hosts' tasks on the pool
+/// (<see cref="PoolScheduler.Controlled"/>), for Coyote's controlled scheduler, while a task of its own moves the clock a
+/// round at a time. Both set the same schedule up and judge the end the same way.</summary>
 internal sealed class World : IDisposable
 {
     private const long ProduceEveryMs = 100;
     private const long DrainCheckEveryMs = 1_000;
+
+    // Virtual time per round of a controlled run: a few network hops, and under the shortest commit interval drawn.
+    private const long ControlledRoundMs = 50;
 
     // A partition still behind at the end passes only if its committed offset moved in this last stretch of the quiet
     // window: the group is slow (a small prefetch window, slow handlers, a high produce rate), not stuck.
@@ -26,7 +33,13 @@ internal sealed class World : IDisposable
     private volatile string? _escaped;
     private bool _drained;
 
-    public World(SimulationOptions options, ulong seed, FaultPlan plan, TraceSink? trace)
+    /// <param name="options">The run's options.</param>
+    /// <param name="seed">The seed every draw comes from.</param>
+    /// <param name="plan">The faults to inject.</param>
+    /// <param name="trace">Where to record the run, if anywhere.</param>
+    /// <param name="controlled">True for <see cref="RunControlledAsync"/>: the hosts run on the pool, which Coyote
+    /// controls; false for <see cref="Run"/>: on the simulator's scheduler.</param>
+    public World(SimulationOptions options, ulong seed, FaultPlan plan, TraceSink? trace, bool controlled = false)
     {
         Options = options;
         Seed = seed;
@@ -44,7 +57,8 @@ internal sealed class World : IDisposable
         };
         _members = [.. Enumerable.Range(0, options.Members).Select(i =>
             new MemberProcess(Cluster, i, seed, ConsumerOptions, options.MachineFactory, options.UserHandler,
-                lifetime => new SimScheduler(_clock, lifetime, e => _escaped ??= e), _meters, options.PortWrapper))];
+                controlled ? _ => PoolScheduler.Controlled : lifetime => new SimScheduler(_clock, lifetime, e => _escaped ??= e),
+                _meters, options.PortWrapper))];
         Oracle.Watch(Cluster, m => _members[m].IsFenced);
     }
 
@@ -83,7 +97,40 @@ internal sealed class World : IDisposable
         }
     }
 
+    /// <summary>The run with the hosts' tasks on the pool: every round, <see cref="ControlledRoundMs"/> of virtual time
+    /// pass (timers and network messages come due), then a controlled delay gives the hosts' and the handlers' tasks
+    /// scheduling steps before the next round. Under Coyote's <c>TestingEngine</c> (with the host, the simulation and the
+    /// caller rewritten) every interleaving of those tasks is Coyote's to choose. Nothing checks for nondeterminism here:
+    /// leaving a thread is what the pool does.</summary>
+    public async Task<SimulationResult> RunControlledAsync()
+    {
+        var endMs = Begin();
+        while (!Stopped && !_drained && _clock.NowMs < endMs)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(Math.Min(ControlledRoundMs, endMs - _clock.NowMs)));
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
+        return End();
+    }
+
     private SimulationResult RunOnClock()
+    {
+        var endMs = Begin();
+        while (!Stopped && !_drained && _clock.RunNext(endMs))
+        {
+            if (_escaped is { } escaped)
+            {
+                Oracle.Violate(ViolationKinds.Nondeterminism, escaped);
+            }
+        }
+
+        return End();
+    }
+
+    /// <summary>Puts the run's schedule on the clock (starts, production, faults, the drain checks); returns when the run
+    /// ends at the latest.</summary>
+    private long Begin()
     {
         _trace?.Header(TraceHeader.For(Seed, Options, _plan, Scenario));
         Oracle.Note("scenario", Scenario.Describe(Options));
@@ -114,14 +161,12 @@ internal sealed class World : IDisposable
                 _committedBeforeEnd[tp] = CommittedOrStart(tp);
             }
         });
-        while (!Stopped && !_drained && _clock.RunNext(endMs))
-        {
-            if (_escaped is { } escaped)
-            {
-                Oracle.Violate(ViolationKinds.Nondeterminism, escaped);
-            }
-        }
+        return endMs;
+    }
 
+    /// <summary>Judges how the run ended (the history, then the user's end check) and reports it.</summary>
+    private SimulationResult End()
+    {
         if (!Stopped)
         {
             CheckHistoryAtEnd();
@@ -175,7 +220,7 @@ internal sealed class World : IDisposable
             options.AssignmentReceivedHandler = async (_, _, _, cancellationToken) =>
             {
                 var slow = member.Faults.InWindow(FaultKind.CallbackDelay);
-                await Task.Delay(TimeSpan.FromMilliseconds(slow ? member.Random.Between(200, 3_000) : member.Random.Between(0, 3)), _clock, cancellationToken);
+                await Delays.Cancellable(_clock, TimeSpan.FromMilliseconds(slow ? member.Random.Between(200, 3_000) : member.Random.Between(0, 3)), cancellationToken);
                 return CallbackOutcome.Ok;
             };
         }

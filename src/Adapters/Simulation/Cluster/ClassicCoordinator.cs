@@ -7,14 +7,10 @@ namespace Elsa.Sim.Simulation;
 /// <c>group.instance.id</c> takes its predecessor's place without a rebalance), a sticky assignor that serves the eager and
 /// the cooperative protocol, and offset commits fenced by member id and generation. Members reach it through their
 /// clients (<see cref="GroupClient"/>), over the network.</summary>
-internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordinator(cluster)
+internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupMembership<ClassicCoordinator.GroupMember>(cluster)
 {
-    private readonly SortedDictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<TopicPartitionId, string> _owners = [];
-    private readonly Dictionary<string, string> _instances = new(StringComparer.Ordinal);
     private bool _preparing;
     private int _round;
-    private int _memberSequence;
 
     public int Generation { get; private set; }
 
@@ -30,12 +26,12 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
             return (CoordinatorResponse.Retriable, null);
         }
 
-        if (memberId is not null && !_members.ContainsKey(memberId))
+        if (memberId is not null && !Members.ContainsKey(memberId))
         {
             return (CoordinatorResponse.UnknownMember, null);
         }
 
-        if (memberId is null && client.InstanceId is { } instance && _instances.TryGetValue(instance, out var predecessor))
+        if (memberId is null && client.InstanceId is { } instance && Instances.TryGetValue(instance, out var predecessor))
         {
             return (CoordinatorResponse.Ok, Replace(predecessor, client, owned));
         }
@@ -46,13 +42,13 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
         }
 
         memberId ??= NewMemberId(client);
-        if (!_members.TryGetValue(memberId, out var member))
+        if (!Members.TryGetValue(memberId, out var member))
         {
             member = new GroupMember(memberId, client);
-            _members.Add(memberId, member);
+            Members.Add(memberId, member);
             if (client.InstanceId is { } staticId)
             {
-                _instances[staticId] = memberId;
+                Instances[staticId] = memberId;
             }
         }
 
@@ -70,7 +66,7 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
             return CoordinatorResponse.Retriable;
         }
 
-        if (!_members.TryGetValue(memberId, out var member))
+        if (!Members.TryGetValue(memberId, out var member))
         {
             return CoordinatorResponse.UnknownMember;
         }
@@ -86,7 +82,7 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
 
     public void Leave(string memberId)
     {
-        if (Available && _members.ContainsKey(memberId))
+        if (Available && Members.ContainsKey(memberId))
         {
             Remove(memberId);
         }
@@ -94,30 +90,12 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
 
     /// <inheritdoc />
     protected override CommitOutcome? Refuses(GroupClient client, string memberId, int stamp) =>
-        _members.ContainsKey(memberId) && stamp == Generation ? null : CommitOutcome.Fenced;
-
-    /// <inheritdoc />
-    protected override void RestartSessions()
-    {
-        foreach (var member in _members.Values)
-        {
-            Touch(member);
-        }
-    }
-
-    /// <inheritdoc />
-    public override void ExpireSession(string memberId)
-    {
-        if (_members.ContainsKey(memberId))
-        {
-            Remove(memberId);
-        }
-    }
+        Members.ContainsKey(memberId) && stamp == Generation ? null : CommitOutcome.Fenced;
 
     /// <inheritdoc />
     public override bool ForceRebalance()
     {
-        if (_preparing || _members.Count == 0 || !Available)
+        if (_preparing || Members.Count == 0 || !Available)
         {
             return false;
         }
@@ -127,13 +105,7 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
     }
 
     /// <inheritdoc />
-    public override bool PartitionsChanged() => _preparing || _members.Count == 0 || ForceRebalance();
-
-    /// <inheritdoc />
-    public override bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
-
-    /// <inheritdoc />
-    public override string? OwnerOf(TopicPartitionId partition) => _owners.GetValueOrDefault(partition);
+    public override bool PartitionsChanged() => _preparing || Members.Count == 0 || ForceRebalance();
 
     /// <summary>A static member's new client joined with its predecessor's <c>group.instance.id</c> (KIP-345): it takes
     /// the predecessor's place under a new member id, and the predecessor's id is fenced from now on. In a stable group it
@@ -144,21 +116,21 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
         Forget(predecessorId);
         var id = NewMemberId(client);
         var member = new GroupMember(id, client) { Joined = true, Claimed = owned };
-        _members.Add(id, member);
-        _instances[client.InstanceId!] = id;
+        Members.Add(id, member);
+        Instances[client.InstanceId!] = id;
         var partitions = new List<TopicPartitionId>();
-        foreach (var (tp, owner) in _owners.ToArray())
+        foreach (var (tp, owner) in Owners.ToArray())
         {
             if (owner == predecessorId)
             {
-                _owners[tp] = id;
+                Owners[tp] = id;
                 partitions.Add(tp);
                 Cluster.Oracle.Cause(tp);
             }
         }
 
         Touch(member);
-        if (!_preparing && _owners.Count < Cluster.Partitions.Count)
+        if (!_preparing && Owners.Count < Cluster.Partitions.Count)
         {
             // The last round withheld partitions from the predecessor (cooperative), which was to revoke them and rejoin so
             // the next round hands them on; its successor holds none of them and never will, so the coordinator starts
@@ -182,58 +154,17 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
         return id;
     }
 
-    private string NewMemberId(ClassicGroupClient client) => $"member-{client.Member}-{++_memberSequence}";
+    /// <inheritdoc />
+    protected override bool SessionHeld(GroupMember member) => _preparing && member.Joined;
 
-    /// <summary>The member is no longer in the group, nor is its static instance id.</summary>
-    private void Forget(string memberId)
+    /// <inheritdoc />
+    protected override void AfterRemoval()
     {
-        _members.Remove(memberId);
-        foreach (var (instance, id) in _instances.ToArray())
-        {
-            if (id == memberId)
-            {
-                _instances.Remove(instance);
-            }
-        }
-    }
-
-    private void Touch(GroupMember member)
-    {
-        member.LastSeenMs = Clock.NowMs;
-        var id = member.Id;
-        Clock.At(member.LastSeenMs + SessionTimeoutMs + 1, () => ExpireIfSilent(id));
-    }
-
-    private void ExpireIfSilent(string memberId)
-    {
-        if (!Available || !_members.TryGetValue(memberId, out var member) || (_preparing && member.Joined))
-        {
-            return;
-        }
-
-        if (Clock.NowMs - member.LastSeenMs > SessionTimeoutMs)
-        {
-            Remove(memberId);
-        }
-    }
-
-    private void Remove(string memberId)
-    {
-        Forget(memberId);
-        foreach (var (tp, owner) in _owners.ToArray())
-        {
-            if (owner == memberId)
-            {
-                _owners.Remove(tp);
-                Cluster.Oracle.Cause(tp);
-            }
-        }
-
         if (_preparing)
         {
             TryCompleteRound();
         }
-        else if (_members.Count > 0)
+        else if (Members.Count > 0)
         {
             BeginRebalance();
         }
@@ -243,7 +174,7 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
     {
         _preparing = true;
         var round = ++_round;
-        foreach (var member in _members.Values)
+        foreach (var member in Members.Values)
         {
             member.Joined = false;
         }
@@ -265,7 +196,7 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
         }
 
         // Members that did not rejoin in time are removed from the group.
-        foreach (var late in _members.Values.Where(m => !m.Joined).Select(m => m.Id).ToArray())
+        foreach (var late in Members.Values.Where(m => !m.Joined).Select(m => m.Id).ToArray())
         {
             Forget(late);
         }
@@ -275,14 +206,14 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
 
     private void TryCompleteRound()
     {
-        if (!_preparing || _members.Values.Any(m => !m.Joined))
+        if (!_preparing || Members.Values.Any(m => !m.Joined))
         {
             return;
         }
 
         _preparing = false;
-        _owners.Clear();
-        if (_members.Count == 0)
+        Owners.Clear();
+        if (Members.Count == 0)
         {
             return;
         }
@@ -293,7 +224,7 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
         {
             foreach (var tp in partitions)
             {
-                _owners[tp] = member.Id;
+                Owners[tp] = member.Id;
             }
 
             // SyncGroup's answer follows JoinGroup's: delivered after the join response already under way.
@@ -306,18 +237,14 @@ internal sealed class ClassicCoordinator(SimulatedCluster cluster) : GroupCoordi
     /// so this is a plain balanced spread.</summary>
     private List<(GroupMember Member, IReadOnlyList<TopicPartitionId> Partitions)> Assign()
     {
-        var members = _members.Values.ToList();
+        var members = Members.Values.ToList();
         var targets = StickyAssignor.Assign([.. members.Select(m => m.Claimed)], Cluster.Partitions, withholdOverShare: true);
         return [.. members.Select((m, i) => (m, targets[i]))];
     }
 
-    private sealed class GroupMember(string id, ClassicGroupClient client)
+    internal sealed class GroupMember(string id, ClassicGroupClient client) : CoordinatorMember(id)
     {
-        public string Id { get; } = id;
-
         public ClassicGroupClient Client { get; } = client;
-
-        public long LastSeenMs { get; set; }
 
         public bool Joined { get; set; }
 

@@ -7,20 +7,16 @@ namespace Elsa.Sim.Simulation;
 /// assignment on the server (sticky). Each member then reconciles on its own, without stopping the others: it first
 /// revokes what its target no longer has (its epoch stays), then its member epoch advances to the target's and it is
 /// handed the target's partitions as their previous owners release them. Commits are fenced by member id and member
-/// epoch: a commit stamped with an older epoch is refused (STALE_MEMBER_EPOCH, sent again with the newer one). A member that does not revoke within the
-/// rebalance timeout, or whose session expires, is removed and its partitions released.</summary>
-internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoordinator(cluster)
+/// epoch: a commit stamped with an older epoch is refused (STALE_MEMBER_EPOCH, and sent again with the newer one). A
+/// member that does not revoke within the rebalance timeout, or whose session expires, is removed and its partitions
+/// released.</summary>
+internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupMembership<ConsumerCoordinator.Member>(cluster)
 {
-    private readonly SortedDictionary<string, Member> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<TopicPartitionId, string> _owners = [];
-    private readonly Dictionary<string, string> _instances = new(StringComparer.Ordinal);
-    private int _memberSequence;
-
     /// <summary>The group epoch: bumped by every change of membership and every forced rebalance.</summary>
     public int GroupEpoch { get; private set; }
 
     /// <inheritdoc />
-    public override bool Preparing => _members.Values.Any(m => !m.Reconciled);
+    public override bool Preparing => Members.Values.Any(m => !m.Reconciled);
 
     /// <summary>ConsumerGroupHeartbeat: joins (no member id yet), or reports what the member owns now and learns its member
     /// epoch and the partitions it is to own (fewer while it must revoke, more as others release them).</summary>
@@ -34,11 +30,11 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
         Member? member;
         if (memberId is null)
         {
-            member = client.InstanceId is { } instance && _instances.TryGetValue(instance, out var predecessor)
+            member = client.InstanceId is { } instance && Instances.TryGetValue(instance, out var predecessor)
                 ? Replace(predecessor, client)
                 : Add(client);
         }
-        else if (!_members.TryGetValue(memberId, out member) || epoch != member.Epoch)
+        else if (!Members.TryGetValue(memberId, out member) || epoch != member.Epoch)
         {
             // UNKNOWN_MEMBER_ID or FENCED_MEMBER_EPOCH: the member has lost its partitions and rejoins as a new one.
             if (member is not null)
@@ -57,31 +53,22 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
     /// <summary>A dynamic member leaves (a heartbeat with epoch -1): its partitions are released at once.</summary>
     public void Leave(string memberId)
     {
-        if (Available && _members.ContainsKey(memberId))
+        if (Available && Members.ContainsKey(memberId))
         {
             Remove(memberId);
         }
     }
 
     /// <summary>The member epoch of <paramref name="memberId"/>, or null when it is not a member.</summary>
-    public int? EpochOf(string memberId) => _members.TryGetValue(memberId, out var member) ? member.Epoch : null;
+    public int? EpochOf(string memberId) => Members.TryGetValue(memberId, out var member) ? member.Epoch : null;
 
     /// <summary>Whether <paramref name="memberId"/> is a member at <paramref name="epoch"/> and owns exactly its target.</summary>
-    public bool IsStable(string memberId, int epoch) => _members.TryGetValue(memberId, out var member) && member.Epoch == epoch && member.Reconciled;
-
-    /// <inheritdoc />
-    public override void ExpireSession(string memberId)
-    {
-        if (_members.ContainsKey(memberId))
-        {
-            Remove(memberId);
-        }
-    }
+    public bool IsStable(string memberId, int epoch) => Members.TryGetValue(memberId, out var member) && member.Epoch == epoch && member.Reconciled;
 
     /// <inheritdoc />
     public override bool ForceRebalance()
     {
-        if (_members.Count == 0 || !Available)
+        if (Members.Count == 0 || !Available)
         {
             return false;
         }
@@ -91,19 +78,13 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
     }
 
     /// <inheritdoc />
-    public override bool PartitionsChanged() => _members.Count == 0 || ForceRebalance();
-
-    /// <inheritdoc />
-    public override bool IsMember(string? memberId) => memberId is not null && _members.ContainsKey(memberId);
-
-    /// <inheritdoc />
-    public override string? OwnerOf(TopicPartitionId partition) => _owners.GetValueOrDefault(partition);
+    public override bool PartitionsChanged() => Members.Count == 0 || ForceRebalance();
 
     /// <summary>UNKNOWN_MEMBER_ID is fenced; STALE_MEMBER_EPOCH is an error the client answers by stamping its newer
     /// epoch on the next commit, as the Kafka adapter classifies it.</summary>
     protected override CommitOutcome? Refuses(GroupClient client, string memberId, int stamp)
     {
-        if (!_members.TryGetValue(memberId, out var member))
+        if (!Members.TryGetValue(memberId, out var member))
         {
             return CommitOutcome.Fenced;
         }
@@ -117,22 +98,13 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
         return CommitOutcome.RetriableError;
     }
 
-    /// <inheritdoc />
-    protected override void RestartSessions()
-    {
-        foreach (var member in _members.Values)
-        {
-            Touch(member);
-        }
-    }
-
     private Member Add(GroupClient client)
     {
         var member = new Member(NewMemberId(client));
-        _members.Add(member.Id, member);
+        Members.Add(member.Id, member);
         if (client.InstanceId is { } instance)
         {
-            _instances[instance] = member.Id;
+            Instances[instance] = member.Id;
         }
 
         BumpGroupEpoch();
@@ -143,7 +115,7 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
     /// assignment and epoch, without a new group epoch; the predecessor is fenced from now on.</summary>
     private Member Replace(string predecessorId, GroupClient client)
     {
-        var predecessor = _members[predecessorId];
+        var predecessor = Members[predecessorId];
         Forget(predecessorId);
         var member = new Member(NewMemberId(client))
         {
@@ -152,11 +124,11 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
             Target = predecessor.Target,
             Assigned = predecessor.Assigned,
         };
-        _members.Add(member.Id, member);
-        _instances[client.InstanceId!] = member.Id;
+        Members.Add(member.Id, member);
+        Instances[client.InstanceId!] = member.Id;
         foreach (var tp in member.Assigned)
         {
-            _owners[tp] = member.Id;
+            Owners[tp] = member.Id;
             Cluster.Oracle.Cause(tp);
         }
 
@@ -173,7 +145,7 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
             if (!owned.Contains(tp))
             {
                 member.Assigned.Remove(tp);
-                _owners.Remove(tp);
+                Owners.Remove(tp);
             }
         }
 
@@ -186,7 +158,7 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
         member.Epoch = member.TargetEpoch;
         foreach (var tp in member.Target.Order())
         {
-            if (_owners.TryAdd(tp, member.Id))
+            if (Owners.TryAdd(tp, member.Id))
             {
                 member.Assigned.Add(tp);
             }
@@ -206,18 +178,27 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
         var (id, targetEpoch) = (member.Id, member.TargetEpoch);
         Clock.After(SessionTimeoutMs, () =>
         {
-            if (Available && _members.TryGetValue(id, out var m) && m.TargetEpoch == targetEpoch && !m.Assigned.IsSubsetOf(m.Target))
+            if (Available && Members.TryGetValue(id, out var m) && m.TargetEpoch == targetEpoch && !m.Assigned.IsSubsetOf(m.Target))
             {
                 Remove(id);
             }
         });
     }
 
+    /// <inheritdoc />
+    protected override void AfterRemoval()
+    {
+        if (Members.Count > 0)
+        {
+            BumpGroupEpoch();
+        }
+    }
+
     /// <summary>A new group epoch and, for each member, a new target assignment, sticky to its last target.</summary>
     private void BumpGroupEpoch()
     {
         GroupEpoch++;
-        var members = _members.Values.ToList();
+        var members = Members.Values.ToList();
         var targets = StickyAssignor.Assign([.. members.Select(m => (IReadOnlyList<TopicPartitionId>)[.. m.Target])], Cluster.Partitions, withholdOverShare: false);
         for (var i = 0; i < members.Count; i++)
         {
@@ -226,60 +207,8 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
         }
     }
 
-    private string NewMemberId(GroupClient client) => $"member-{client.Member}-{++_memberSequence}";
-
-    private void Touch(Member member)
+    internal sealed class Member(string id) : CoordinatorMember(id)
     {
-        member.LastSeenMs = Clock.NowMs;
-        var id = member.Id;
-        Clock.At(member.LastSeenMs + SessionTimeoutMs + 1, () => ExpireIfSilent(id));
-    }
-
-    private void ExpireIfSilent(string memberId)
-    {
-        if (Available && _members.TryGetValue(memberId, out var member) && Clock.NowMs - member.LastSeenMs > SessionTimeoutMs)
-        {
-            Remove(memberId);
-        }
-    }
-
-    /// <summary>The member is no longer in the group, nor is its static instance id.</summary>
-    private void Forget(string memberId)
-    {
-        _members.Remove(memberId);
-        foreach (var (instance, id) in _instances.ToArray())
-        {
-            if (id == memberId)
-            {
-                _instances.Remove(instance);
-            }
-        }
-    }
-
-    /// <summary>The member is expelled or left: what it owned is released without its revocation (a possible zombie's
-    /// duplicates have a cause), and the others' targets are computed anew.</summary>
-    private void Remove(string memberId)
-    {
-        Forget(memberId);
-        foreach (var (tp, owner) in _owners.ToArray())
-        {
-            if (owner == memberId)
-            {
-                _owners.Remove(tp);
-                Cluster.Oracle.Cause(tp);
-            }
-        }
-
-        if (_members.Count > 0)
-        {
-            BumpGroupEpoch();
-        }
-    }
-
-    private sealed class Member(string id)
-    {
-        public string Id { get; } = id;
-
         public int Epoch { get; set; }
 
         public int TargetEpoch { get; set; }
@@ -288,8 +217,6 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupCoord
 
         /// <summary>What the coordinator counts as the member's: kept until it reports having revoked it.</summary>
         public HashSet<TopicPartitionId> Assigned { get; init; } = [];
-
-        public long LastSeenMs { get; set; }
 
         public int RevocationTimeoutEpoch { get; set; } = -1;
 

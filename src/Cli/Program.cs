@@ -33,6 +33,7 @@ internal static class Cli
             ReplayCommand.Create(io),
             ShrinkCommand.Create(io),
             MergeCommand.Create(io),
+            CheckCommand.Create(io),
             DemoCommand.Create(io),
             ConsumeCommand.Create(io),
             BrokerCommand.Create(io),

@@ -118,6 +118,9 @@ internal sealed record Ownership(int Partition, int SinceGeneration)
     /// <summary>The offsets this ownership's workers handled, as a bit set.</summary>
     public ulong Handled { get; init; }
 
+    /// <summary>One past the highest offset delivered to this ownership's workers.</summary>
+    public long DeliveredNext { get; init; }
+
     /// <summary>One past the highest ack of a handled message of this ownership the manager has seen.</summary>
     public long AckedNext { get; init; }
 

@@ -105,21 +105,23 @@ internal static class MemberStep
     }
 
     /// <summary>The worker at <paramref name="index"/> of member <paramref name="m"/> reads from <paramref name="offset"/>
-    /// on; the first position of the partition (and of the member's ownership) is where "every message handled" counts from.</summary>
+    /// on; the first position of an ownership with nothing committed is where "every message handled" counts from.</summary>
     public static BoundedWorld Positioned(BoundedWorld world, int m, int index, long offset)
     {
         var member = world.Members[m];
         var worker = member.Workers[index];
         member = member with { Workers = member.Workers.Items.SetItem(index, worker with { Next = offset, HandledNext = offset }) };
         var owned = member.OwnershipIndex(worker.Partition);
+        var log = world.Partitions[worker.Partition];
         if (owned >= 0 && member.Ownerships[owned].StartOffset is null)
         {
+            // The first start of an ownership with nothing committed: begin_offset may land anywhere it resolves to, so the
+            // messages that must be handled count from here on (the oracle's anchor does the same).
             member = member with { Ownerships = member.Ownerships.Items.SetItem(owned, member.Ownerships[owned] with { StartOffset = offset }) };
+            log = log with { RequiredFrom = offset };
         }
 
-        var log = world.Partitions[worker.Partition];
-        world = world.WithMember(m, member);
-        return log.RequiredFrom is null ? world.WithPartition(worker.Partition, log with { RequiredFrom = offset }) : world;
+        return world.WithMember(m, member).WithPartition(worker.Partition, log with { RequiredFrom = log.RequiredFrom ?? offset });
     }
 
     private static BoundedWorld Commit(BoundedWorld world, int m, GroupEffect.CommitOffsets commit, ViolationSink sink)

@@ -66,7 +66,7 @@ internal enum ActionKind
     /// <summary>Fault: a worker crashes (<c>WorkerExited</c>).</summary>
     CrashWorker,
 
-    /// <summary>Fault: a handler acks the message after the last one it was given (a bogus ack).</summary>
+    /// <summary>Fault: a handler acks the message after the last one its member's ownership was given (a bogus ack).</summary>
     BogusAck,
 
     /// <summary>Fault: the oldest commit in flight fails with a retriable error.</summary>

@@ -89,7 +89,10 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
                 var fetching = member!.Workers[action.Index];
                 var offset = fetching.Next!.Value;
                 story = $"member {m}'s worker {fetching.Id} is given {CheckBounds.PartitionId(fetching.Partition)}@{offset}";
-                world = world.WithMember(m, member with { Workers = member.Workers.Items.SetItem(action.Index, fetching with { Next = offset + 1 }) });
+                var receiving = member.OwnershipIndex(fetching.Partition);
+                var delivered = receiving < 0 ? member.Ownerships.Items
+                    : member.Ownerships.Items.SetItem(receiving, member.Ownerships[receiving] with { DeliveredNext = Math.Max(member.Ownerships[receiving].DeliveredNext, offset + 1) });
+                world = world.WithMember(m, member with { Workers = member.Workers.Items.SetItem(action.Index, fetching with { Next = offset + 1 }), Ownerships = delivered });
                 world = Deliver(world, m, new GroupEvent.MessagesDelivered(fetching.Id, offset, offset), sink);
                 break;
             case ActionKind.HandleMessage:
@@ -128,8 +131,11 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
                 break;
             case ActionKind.BogusAck:
                 var bogus = member!.Workers[action.Index];
-                var ack = new GroupEvent.Acked(CheckBounds.Topic, bogus.Partition, bogus.GenerationId, bogus.Next!.Value);
-                // Seen at once: past what was delivered when the manager sees it, which is what the manager can refuse.
+                var ownership = member.OwnershipIndex(bogus.Partition);
+                var past = Math.Max(bogus.Next!.Value, ownership < 0 ? 0 : member.Ownerships[ownership].DeliveredNext);
+                var ack = new GroupEvent.Acked(CheckBounds.Topic, bogus.Partition, bogus.GenerationId, past);
+                // Past everything delivered to the ownership, and seen at once: what the manager can tell is bogus (an ack of
+                // a message delivered to a worker but not handled looks like any other).
                 story = $"FAULT: member {m}'s handler on worker {bogus.Id} acks {CheckBounds.PartitionId(bogus.Partition)}@{ack.Offset}, which it was never given";
                 world = Deliver(world, m, ack, sink);
                 break;

@@ -21,6 +21,7 @@ internal static class CheckCommand
         var messages = WholeNumberOption.Create("--messages", "Messages in each partition (1-63).", Defaults.Messages);
         var faults = WholeNumberOption.Create("--faults", "Faults at most on any path: rebalances, expulsions, worker crashes, bogus acks, failed commits, shutdowns.", Defaults.Faults);
         var maxDepth = WholeNumberOption.Create("--max-depth", "Actions at most on any path; deeper worlds are not explored.", Defaults.MaxDepth);
+        var maxStates = WholeNumberOption.Create("--max-states", "Worlds at most to remember (about 1.8 KB each); the check stops there.", Defaults.MaxStates);
         var timeLimit = WholeNumberOption.Optional<int>("--time-limit-s", "Stop after this many seconds of wall time and report what was visited (the check is then incomplete).");
         var beginOffset = new Option<string>("--begin-offset")
         {
@@ -34,10 +35,10 @@ internal static class CheckCommand
             "(members, partitions, messages, at most K faults), each world visited once, the core's invariants and the world's " +
             "safety rules after every step, nothing lost once the world is quiet. Exit codes: 0 no violation within the bounds; " +
             "1 a violation, printed with its shortest path; 2 bad usage; 70 internal error in elsa-sim; 130 interrupted by " +
-            "Ctrl+C, after printing what was visited. A check cut short by --max-depth or --time-limit-s passes when it " +
+            "Ctrl+C, after printing what was visited. A check cut short by --max-depth, --max-states or --time-limit-s passes when it " +
             "found nothing, and says it is incomplete.")
         {
-            members, partitions, messages, faults, maxDepth, timeLimit, beginOffset,
+            members, partitions, messages, faults, maxDepth, maxStates, timeLimit, beginOffset,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -54,6 +55,7 @@ internal static class CheckCommand
                 Messages = parse.GetValue(messages),
                 Faults = parse.GetValue(faults),
                 MaxDepth = parse.GetValue(maxDepth),
+                MaxStates = parse.GetValue(maxStates),
                 BeginOffset = begin,
             };
             problems.AddRange(bounds.Validate().Select(problem => $"--{problem}"));
@@ -87,6 +89,7 @@ internal static class CheckCommand
             CheckCutoff.None => "yes",
             CheckCutoff.Depth => $"no: worlds at depth {bounds.MaxDepth} had more to do",
             CheckCutoff.TimeLimit => "no: the time limit passed",
+            CheckCutoff.StateLimit => $"no: {Format.Count(bounds.MaxStates)} states remembered, the most allowed",
             _ => "no: interrupted",
         });
         SummaryTable.Row(table, "wall time", Format.Wall(result.Wall));
@@ -115,6 +118,7 @@ internal static class CheckCommand
                 {
                     CheckCutoff.Depth => $"PASS: no violation in {Format.Count(result.States, "state")} up to depth {bounds.MaxDepth}",
                     CheckCutoff.TimeLimit => $"PASS: no violation in the {Format.Count(result.States, "state")} visited before the time limit (incomplete: depth {result.MaxDepth} reached)",
+                    CheckCutoff.StateLimit => $"PASS: no violation in the {Format.Count(result.States, "state")} visited before the state limit (incomplete: depth {result.MaxDepth} reached)",
                     _ => $"PASS: no violation in every one of the {Format.Count(result.States, "state")} within the bounds",
                 });
                 return ExitCodes.Passed;

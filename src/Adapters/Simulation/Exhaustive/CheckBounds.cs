@@ -24,6 +24,10 @@ internal sealed record CheckBounds
 
     public int MaxDepth { get; init; } = 100;
 
+    /// <summary>Worlds at most to remember. Each takes about 1.8 KB (the default bounds: 229,023 states in 402 MB of
+    /// resident memory), so the default keeps a check under about 4 GB.</summary>
+    public int MaxStates { get; init; } = 2_000_000;
+
     /// <summary>The members' <c>begin_offset</c>. With <c>latest</c>, messages are produced during the run (resolving
     /// <c>latest</c> depends on when); otherwise every message is in the log from the start, which only cuts
     /// interleavings nothing could tell apart.</summary>
@@ -51,6 +55,7 @@ internal sealed record CheckBounds
         Within(problems, "messages", Messages, 1, MaxMessages);
         Within(problems, "faults", Faults, 0, 20);
         Within(problems, "max-depth", MaxDepth, 1, 10_000);
+        Within(problems, "max-states", MaxStates, 1, 100_000_000);
         if (BeginOffset.Kind == StartPositionKind.Offset && BeginOffset.Offset > 0)
         {
             // Offsets below it would never be read, so "every message handled" would not hold of any machine.
@@ -62,7 +67,7 @@ internal sealed record CheckBounds
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"members={Members} partitions={Partitions} messages={Messages} faults={Faults} max_depth={MaxDepth} begin_offset={BeginOffset}");
+            $"members={Members} partitions={Partitions} messages={Messages} faults={Faults} max_depth={MaxDepth} max_states={MaxStates} begin_offset={BeginOffset}");
 
     private static void Within(List<string> problems, string name, int value, int min, int max)
     {

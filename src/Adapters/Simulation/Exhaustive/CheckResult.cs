@@ -44,6 +44,9 @@ internal enum CheckCutoff
     /// <summary>The time limit passed.</summary>
     TimeLimit,
 
+    /// <summary>The check remembered as many worlds as it may (<see cref="CheckBounds.MaxStates"/>).</summary>
+    StateLimit,
+
     /// <summary>The check was cancelled (Ctrl+C).</summary>
     Cancelled,
 }

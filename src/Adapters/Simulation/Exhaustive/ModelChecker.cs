@@ -11,7 +11,7 @@ namespace Elsa.Sim.Simulation;
 internal static class ModelChecker
 {
     /// <summary>Explores the world of <paramref name="bounds"/> with <paramref name="machine"/> in every member until a
-    /// violation, the depth bound, the end of the world, <paramref name="timeLimit"/> or a cancellation.</summary>
+    /// violation, the end of the world, the depth or state bound, <paramref name="timeLimit"/> or a cancellation.</summary>
     public static CheckResult Check(IGroupMachine machine, CheckBounds bounds, TimeSpan? timeLimit = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(machine);
@@ -63,6 +63,13 @@ internal static class ModelChecker
                     if (!visited.Add(step.Next))
                     {
                         continue;
+                    }
+
+                    if (visited.Count > bounds.MaxStates)
+                    {
+                        visited.Remove(step.Next);
+                        cutoff = CheckCutoff.StateLimit;
+                        return Result(null, null);
                     }
 
                     // Checked as it is found, so a quiet world's violation is reported at its own depth.

@@ -69,15 +69,16 @@ internal static class CheckCommand
             return problems.Count > 0
                 ? Task.FromResult(Usage.Fail(io.Error, command.Name, problems))
                 : Task.Factory.StartNew(
-                    () => Run(io.Console, bounds, limit is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken),
+                    () => Run(io.Console, new GroupMachine(bounds.Config()), bounds, limit is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken),
                     CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return command;
     }
 
-    private static int Run(IAnsiConsole console, CheckBounds bounds, TimeSpan? timeLimit, CancellationToken cancellationToken)
+    /// <summary>Checks <paramref name="machine"/> (the real one; tests pass a planted one) within <paramref name="bounds"/>,
+    /// prints the bounds, the figures and PASS or the violation's shortest path, and returns the exit code.</summary>
+    internal static int Run(IAnsiConsole console, IGroupMachine machine, CheckBounds bounds, TimeSpan? timeLimit, CancellationToken cancellationToken)
     {
-        var machine = new GroupMachine(bounds.Config());
         console.WriteLine($"CHECK {bounds} time_limit_s={(timeLimit is { } t ? t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")} version={TraceHeader.LibraryVersion}");
         var result = ModelChecker.Check(machine, bounds, timeLimit, cancellationToken);
         var table = new Table().Title("check summary").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());

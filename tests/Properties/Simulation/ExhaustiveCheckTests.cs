@@ -42,7 +42,7 @@ public sealed class ExhaustiveCheckTests(ITestOutputHelper output)
     public static TheoryData<string> CoreBugs => [.. PlantedBug.All.Where(b => b.Layer == "core").Select(b => b.Name)];
 
     [Theory]
-    [InlineData(2, 1, 1, 1, "earliest", 3_000)]
+    [InlineData(2, 1, 1, 1, "earliest", 2_000)]
     [InlineData(1, 1, 2, 2, "earliest", 10_000)]
     [InlineData(1, 2, 1, 1, "earliest", 2_000)]
     [InlineData(1, 1, 2, 1, "latest", 2_000)]

@@ -83,7 +83,13 @@ internal static class EnabledActions
     private static void AddMember(WorldModel model, BoundedWorld world, int m, List<WorldAction> actions)
     {
         var member = world.Members[m];
-        if (member.RevocationPending)
+        // The coordinator's messages to a member arrive in the order sent: an assignment sent before a rebalance began
+        // arrives before that rebalance's revocation.
+        if (member.AssignmentPending is not null)
+        {
+            actions.Add(new WorldAction(ActionKind.DeliverAssignment, m));
+        }
+        else if (member.RevocationPending)
         {
             actions.Add(new WorldAction(ActionKind.DeliverRevocation, m));
         }
@@ -91,11 +97,6 @@ internal static class EnabledActions
         if (member.LossPending)
         {
             actions.Add(new WorldAction(ActionKind.DeliverLoss, m));
-        }
-
-        if (member.AssignmentPending is not null && !member.RevocationPending)
-        {
-            actions.Add(new WorldAction(ActionKind.DeliverAssignment, m));
         }
 
         if (member.CallbackPending is not null)

@@ -14,7 +14,7 @@ internal static class EnabledActions
         var inGroup = WorldModel.InGroup(world);
         if (coordinator.Rebalancing && inGroup.Count > 0 && !world.Members.Any(member => member.AwaitedByRebalance))
         {
-            for (var number = 0; number < WorldModel.Assignments(world); number++)
+            for (int number = 0, count = WorldModel.Assignments(world); number < count; number++)
             {
                 actions.Add(new WorldAction(ActionKind.Assign, Index: number));
             }

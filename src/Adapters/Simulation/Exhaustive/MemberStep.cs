@@ -184,9 +184,8 @@ internal static class MemberStep
             member = member with { Ownerships = member.Ownerships.Items.RemoveAt(owned) };
         }
 
-        // The revocation the coordinator waits for is the one the member has seen.
-        var answered = member.AwaitedByRebalance && !member.RevocationPending;
-        return world.WithMember(m, member with { AwaitedByRebalance = member.AwaitedByRebalance && !answered });
+        // Once the member has seen the rebalance's revocation, this completes it: the coordinator stops waiting.
+        return world.WithMember(m, member with { AwaitedByRebalance = member.AwaitedByRebalance && member.RevocationPending });
     }
 
     private static void CheckCommitsStored(BoundedWorld world, int m, ViolationSink sink)

@@ -27,12 +27,13 @@ internal static class Cli
         ArgumentNullException.ThrowIfNull(error);
         // Synchronized: consume's logger writes from librdkafka's and the consumer's threads.
         var io = new Io(Terminal.For(output), TextWriter.Synchronized(error));
-        var root = new RootCommand("Explore, replay and shrink simulated runs of Elsa.Sim's consumer group manager; run a demo group or an embedded broker on librdkafka's Kafka mock cluster, or consume from a real cluster. " + ExitCodes.Help)
+        var root = new RootCommand("Explore, replay and shrink simulated runs of Elsa.Sim's consumer group manager; check small groups exhaustively; run a demo group or an embedded broker on librdkafka's Kafka mock cluster, or consume from a real cluster. " + ExitCodes.Help)
         {
             ExploreCommand.Create(io),
             ReplayCommand.Create(io),
             ShrinkCommand.Create(io),
             MergeCommand.Create(io),
+            CheckCommand.Create(io),
             DemoCommand.Create(io),
             ConsumeCommand.Create(io),
             BrokerCommand.Create(io),

@@ -84,7 +84,8 @@ internal static class SummaryTable
         return $"{Format.Count(failures.Count)}: {shown}{more}";
     }
 
-    // Text, not markup: violation kinds and seeds must print as they are, brackets and all.
-    private static void Row(Table table, string measure, string value) =>
+    /// <summary>Adds a row of two cells, as text, not markup: violation kinds and seeds must print as they are, brackets
+    /// and all.</summary>
+    internal static void Row(Table table, string measure, string value) =>
         table.AddRow(new IRenderable[] { new Text(measure), new Text(value) });
 }

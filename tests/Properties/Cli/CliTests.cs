@@ -333,7 +333,7 @@ public sealed partial class CliTests : IDisposable
 
         Assert.Equal(2, run.Code);
         Assert.Equal(
-            ["elsa-sim: 1 problem:", "  - unknown command 'no-such-command': the commands are explore, replay, shrink, merge, demo, consume, broker",
+            ["elsa-sim: 1 problem:", "  - unknown command 'no-such-command': the commands are explore, replay, shrink, merge, check, demo, consume, broker",
                 "Run 'elsa-sim --help' for usage."],
             run.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
@@ -344,7 +344,7 @@ public sealed partial class CliTests : IDisposable
         var run = Run();
 
         Assert.Equal(2, run.Code);
-        Assert.Contains("no command given: the commands are explore, replay, shrink, merge, demo, consume, broker", run.Error, StringComparison.Ordinal);
+        Assert.Contains("no command given: the commands are explore, replay, shrink, merge, check, demo, consume, broker", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,6 +75,59 @@ public sealed class ConsumerCoordinatorTests
         Assert.Equal([P(0), P(1), P(2), P(3)], Coordinator.Heartbeat(bClient, b.MemberId, b.Epoch, []).Assignment);
     }
 
+    [Fact]
+    public void A_member_that_does_not_revoke_within_the_rebalance_timeout_is_removed_and_its_partitions_handed_on()
+    {
+        var a = Client(0);
+        var first = Coordinator.Heartbeat(a, null, 0, []);
+        var b = Client(1);
+        var joined = Coordinator.Heartbeat(b, null, 0, []);
+
+        // a keeps heartbeating (its session stays alive) but never reports the revocation it was asked for; b waits.
+        var keep = Coordinator.Heartbeat(a, first.MemberId, first.Epoch, first.Assignment).Assignment;
+        Assert.Equal(2, keep.Count);
+        var bLatest = joined;
+        for (var second = 0; second < 12; second++)
+        {
+            _world.Cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+            if (Coordinator.IsMember(first.MemberId))
+            {
+                Assert.Equal(keep, Coordinator.Heartbeat(a, first.MemberId, first.Epoch, first.Assignment).Assignment);
+            }
+
+            bLatest = Coordinator.Heartbeat(b, bLatest.MemberId, bLatest.Epoch, bLatest.Assignment);
+            if (Coordinator.IsMember(first.MemberId))
+            {
+                Assert.Empty(bLatest.Assignment); // nothing is handed on while a still owns it
+            }
+        }
+
+        Assert.False(Coordinator.IsMember(first.MemberId));
+        Assert.Equal([P(0), P(1), P(2), P(3)], bLatest.Assignment);
+    }
+
+    [Fact]
+    public void A_static_members_new_incarnation_takes_its_place_assignment_and_epoch_and_the_old_one_is_fenced()
+    {
+        var old = StaticClient(0);
+        var first = Coordinator.Heartbeat(old, null, 0, []);
+        var epoch = Coordinator.GroupEpoch;
+
+        var incarnation = StaticClient(0);
+        var replaced = Coordinator.Heartbeat(incarnation, null, 0, []);
+
+        Assert.NotEqual(first.MemberId, replaced.MemberId);
+        Assert.Equal(first.Assignment, replaced.Assignment);
+        Assert.Equal(first.Epoch, replaced.Epoch);
+        Assert.Equal(epoch, Coordinator.GroupEpoch); // no rebalance
+        Assert.Equal(CoordinatorResponse.UnknownMember, Coordinator.Heartbeat(old, first.MemberId, first.Epoch, first.Assignment).Response);
+        Assert.Equal(CommitOutcome.Fenced, Coordinator.Commit(old, first.MemberId, first.Epoch, [new PartitionOffset(P(0), 3)]));
+        Assert.All(first.Assignment, tp => Assert.Equal(replaced.MemberId, Coordinator.OwnerOf(tp)));
+    }
+
+    private GroupClient StaticClient(int member) =>
+        new SimulatedPort(_world.Cluster, member, SimRandom.Stream(1, (ulong)member), new Lifetime(), instanceId: $"instance-{member}").Client;
+
     private GroupClient Client(int member) =>
         new SimulatedPort(_world.Cluster, member, SimRandom.Stream(1, (ulong)member), new Lifetime()).Client;
 }

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Elsa.Sim.Core;
 using Elsa.Sim.Hosting;
+using Elsa.Sim.Hosting.Port;
 using Elsa.Sim.Integration.Tests.MockCluster;
 using Elsa.Sim.Kafka;
+using Elsa.Sim.Kafka.DeadLetters;
 using Elsa.Sim.Kafka.MockCluster;
 using Elsa.Sim.Kafka.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -187,6 +189,33 @@ public sealed class DeadLetterTests(ITestOutputHelper output)
         var managed = Options(RestartExhaustedPolicy.DeadLetter, DeadLetterTopic);
         managed.DeadLetterProperties["acks"] = "1";
         Assert.Equal(["dead_letter_properties must not set 'acks': the dead-letter producer sets it itself"], Problems(managed));
+    }
+
+    // A fatal producer error leaves a librdkafka producer unusable for good (here the idempotent producer's id is
+    // refused: InitProducerId answered with an authorization error): a writer that kept it failed every later dead
+    // letter, and its partition retried forever.
+    [Fact]
+    public async Task After_a_fatal_producer_error_the_writer_builds_a_new_producer_and_the_next_dead_letter_lands()
+    {
+        using var cluster = MockKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(DeadLetterTopic, partitions: 1);
+        using var writer = new KafkaDeadLetterWriter(new KafkaConsumerOptions
+        {
+            Group = "g", Topics = [Topic], BootstrapServers = cluster.BootstrapServers, DeadLetterTopic = DeadLetterTopic,
+        });
+        using var timeout = new CancellationTokenSource(TestClients.Limit);
+        DeadLetterMessage Letter(long offset) =>
+            new("g", new ConsumedMessage(Topic, 0, offset, 0, Encoding.UTF8.GetBytes($"key-{offset}"), Encoding.UTF8.GetBytes($"value-{offset}"), 1), "poison");
+
+        const KafkaApi initProducerId = (KafkaApi)22;
+        cluster.PushRequestErrors(initProducerId, ErrorCode.ClusterAuthorizationFailed);
+        // The producer goes fatal (librdkafka logs it) and purges the letter it was sending.
+        var failed = await Assert.ThrowsAnyAsync<KafkaException>(async () => await writer.WriteAsync(Letter(1), timeout.Token));
+        output.WriteLine($"{failed.Error.Code}: {failed.Error.Reason}");
+
+        await writer.WriteAsync(Letter(2), timeout.Token);
+
+        Assert.Equal(["key-2"], ReadAll(cluster, DeadLetterTopic).Select(m => m.Key));
     }
 
     private static string Header(Message<string, string> message, string key) =>

@@ -9,7 +9,9 @@ namespace Elsa.Sim.Kafka.DeadLetters;
 
 /// <summary>Writes poison messages to <see cref="KafkaConsumerOptions.DeadLetterTopic"/> with an idempotent producer
 /// (<c>acks=all</c>): a write completes once every in-sync replica has the message, so the consumer commits past a poison
-/// message only when it is durably in the dead-letter topic. The producer is created at the first write.</summary>
+/// message only when it is durably in the dead-letter topic. The producer is created at the first write, and again at the
+/// next write after it reported a fatal error (an idempotent producer's id or sequence refused): a producer in that state
+/// fails every write for good, and the partition waiting on it would retry forever.</summary>
 internal sealed class KafkaDeadLetterWriter : IDeadLetterWriter, IDisposable
 {
     /// <summary>Header names: where a dead letter came from and why.</summary>
@@ -27,7 +29,8 @@ internal sealed class KafkaDeadLetterWriter : IDeadLetterWriter, IDisposable
 
     private readonly string _topic;
     private readonly ProducerConfig _config;
-    private readonly Lazy<IProducer<byte[], byte[]>> _producer;
+    private readonly Lock _lock = new();
+    private Producer? _producer;
 
     public KafkaDeadLetterWriter(KafkaConsumerOptions options)
     {
@@ -41,7 +44,6 @@ internal sealed class KafkaDeadLetterWriter : IDeadLetterWriter, IDisposable
         _config.BootstrapServers = options.BootstrapServers;
         _config.Acks = Acks.All;
         _config.EnableIdempotence = true;
-        _producer = new Lazy<IProducer<byte[], byte[]>>(() => new ProducerBuilder<byte[], byte[]>(_config).Build(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public async ValueTask WriteAsync(DeadLetterMessage letter, CancellationToken cancellationToken)
@@ -61,7 +63,19 @@ internal sealed class KafkaDeadLetterWriter : IDeadLetterWriter, IDisposable
             Headers = headers,
             Timestamp = new Timestamp(original.TimestampMs, TimestampType.CreateTime),
         };
-        var delivered = await _producer.Value.ProduceAsync(_topic, message, cancellationToken);
+        var producer = CurrentProducer();
+        DeliveryResult<byte[], byte[]> delivered;
+        try
+        {
+            delivered = await producer.Client.ProduceAsync(_topic, message, cancellationToken);
+        }
+        catch (KafkaException e) when (e.Error.IsFatal)
+        {
+            // Said here too, in case the error callback has not run yet.
+            producer.MarkFatal();
+            throw;
+        }
+
         if (delivered.Status != PersistenceStatus.Persisted)
         {
             throw new KafkaException(new Error(ErrorCode.Local_MsgTimedOut, $"the dead letter's delivery is {delivered.Status}, not persisted"));
@@ -70,10 +84,42 @@ internal sealed class KafkaDeadLetterWriter : IDeadLetterWriter, IDisposable
 
     public void Dispose()
     {
-        if (_producer.IsValueCreated)
+        lock (_lock)
         {
-            _producer.Value.Flush(TimeSpan.FromSeconds(5));
-            _producer.Value.Dispose();
+            _producer?.Client.Flush(TimeSpan.FromSeconds(5));
+            _producer?.Client.Dispose();
+            _producer = null;
         }
+    }
+
+    /// <summary>The producer to write with: the current one, or a new one when there is none yet or the current one went
+    /// fatal (it is disposed; a write still under way on it fails, and is retried).</summary>
+    private Producer CurrentProducer()
+    {
+        lock (_lock)
+        {
+            if (_producer is { Fatal: true } broken)
+            {
+                broken.Client.Dispose();
+                _producer = null;
+            }
+
+            return _producer ??= new Producer(_config);
+        }
+    }
+
+    /// <summary>A producer, and whether librdkafka reported it fatal (on a thread of its own).</summary>
+    private sealed class Producer
+    {
+        private volatile bool _fatal;
+
+        public Producer(ProducerConfig config) =>
+            Client = new ProducerBuilder<byte[], byte[]>(config).SetErrorHandler((_, error) => _fatal |= error.IsFatal).Build();
+
+        public IProducer<byte[], byte[]> Client { get; }
+
+        public bool Fatal => _fatal;
+
+        public void MarkFatal() => _fatal = true;
     }
 }

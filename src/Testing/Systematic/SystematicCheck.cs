@@ -14,7 +14,7 @@ namespace Elsa.Sim.Testing;
 internal static class SystematicCheck
 {
     public static HandlerCheckResult Run(string property, HandlerTestOptions o, Func<string, bool> isOwnKind,
-        Func<ulong, FaultPlan, Task<SimulationResult>> judge, Assembly handlerAssembly)
+        Func<ulong, FaultPlan, Task<SimulationResult>> judge, Func<IReadOnlyList<Assembly>> handlerAssemblies)
     {
         var s = o.Systematic!;
         var seed = o.FirstSeed;
@@ -36,7 +36,7 @@ internal static class SystematicCheck
             : CoyoteRun.Configure(s.Iterations, s.Seed, s.MaxSteps);
         using var engine = TestingEngine.Create(configuration, IterationAsync);
         engine.Run();
-        if (CoyoteRun.Unsound(engine, typeof(SystematicCheck).Assembly, handlerAssembly) is { } unsound)
+        if (CoyoteRun.Unsound(engine, [typeof(SystematicCheck).Assembly, .. handlerAssemblies()]) is { } unsound)
         {
             throw new InvalidOperationException($"{property}: the systematic run is not sound: {unsound}");
         }

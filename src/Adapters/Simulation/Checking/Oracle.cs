@@ -60,13 +60,13 @@ internal sealed class Oracle
         _isFenced = isFenced;
         foreach (var tp in cluster.Partitions)
         {
-            Watch(tp);
+            WatchPartition(tp);
         }
     }
 
     /// <summary>Starts keeping the history of <paramref name="partition"/> (one the cluster has from the start, or one
     /// added while the group runs).</summary>
-    public void Watch(TopicPartitionId partition) => _histories[partition] = new PartitionHistory();
+    public void WatchPartition(TopicPartitionId partition) => _histories[partition] = new PartitionHistory();
 
     public PartitionHistory History(TopicPartitionId partition) => _histories[partition];
 

@@ -42,7 +42,7 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupMembe
                 Remove(member.Id);
             }
 
-            return HeartbeatAnswer.Fenced;
+            return HeartbeatAnswer.UnknownMember;
         }
 
         Touch(member);
@@ -165,22 +165,33 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupMembe
         }
     }
 
-    /// <summary>A member that still has not revoked what its target took away when the rebalance timeout runs out is
-    /// removed (fenced), so its partitions can move on.</summary>
+    /// <summary>A member that still has not revoked what its targets took away when the rebalance timeout runs out is
+    /// removed (fenced), so its partitions can move on. The timeout runs from the first answer that asked it to revoke,
+    /// keyed on its member epoch (which stays while it revokes), so new group epochs meanwhile do not restart it; one
+    /// that comes due while the coordinator is moving is started again by the member's next heartbeat.</summary>
     private void StartRevocationTimeout(Member member)
     {
-        if (member.RevocationTimeoutEpoch == member.TargetEpoch)
+        if (member.RevocationTimeoutEpoch == member.Epoch)
         {
             return;
         }
 
-        member.RevocationTimeoutEpoch = member.TargetEpoch;
-        var (id, targetEpoch) = (member.Id, member.TargetEpoch);
+        member.RevocationTimeoutEpoch = member.Epoch;
+        var (id, epoch) = (member.Id, member.Epoch);
         Clock.After(SessionTimeoutMs, () =>
         {
-            if (Available && Members.TryGetValue(id, out var m) && m.TargetEpoch == targetEpoch && !m.Assigned.IsSubsetOf(m.Target))
+            if (!Members.TryGetValue(id, out var m) || m.Epoch != epoch || m.Assigned.IsSubsetOf(m.Target))
+            {
+                return;
+            }
+
+            if (Available)
             {
                 Remove(id);
+            }
+            else
+            {
+                m.RevocationTimeoutEpoch = -1;
             }
         });
     }
@@ -218,6 +229,7 @@ internal sealed class ConsumerCoordinator(SimulatedCluster cluster) : GroupMembe
         /// <summary>What the coordinator counts as the member's: kept until it reports having revoked it.</summary>
         public HashSet<TopicPartitionId> Assigned { get; init; } = [];
 
+        /// <summary>The member epoch whose revocation timeout runs, or -1.</summary>
         public int RevocationTimeoutEpoch { get; set; } = -1;
 
         public bool Reconciled => Epoch == TargetEpoch && Assigned.SetEquals(Target);

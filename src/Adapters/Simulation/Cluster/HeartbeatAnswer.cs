@@ -8,5 +8,5 @@ internal sealed record HeartbeatAnswer(CoordinatorResponse Response, string? Mem
 {
     public static HeartbeatAnswer Retriable { get; } = new(CoordinatorResponse.Retriable, null, 0, []);
 
-    public static HeartbeatAnswer Fenced { get; } = new(CoordinatorResponse.UnknownMember, null, 0, []);
+    public static HeartbeatAnswer UnknownMember { get; } = new(CoordinatorResponse.UnknownMember, null, 0, []);
 }

@@ -92,7 +92,7 @@ internal sealed class SimulatedCluster
         {
             _partitions.Add(tp);
             _logs[tp] = new PartitionLog();
-            Oracle.Watch(tp);
+            Oracle.WatchPartition(tp);
         }
 
         LearnPartitionsChanged();

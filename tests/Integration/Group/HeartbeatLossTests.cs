@@ -14,7 +14,7 @@ namespace Elsa.Sim.Integration.Tests.Group;
 /// (<c>SESSTMOUT</c>), so the host stops committing them before the coordinator has to refuse anything; the member
 /// rejoins as a new one. (The zombie that keeps committing until the coordinator refuses it, which a client without that
 /// guard would be, is covered by the simulated cluster's <c>SessionTimeout</c> fault.)</summary>
-public sealed class ZombieCommitTests(ITestOutputHelper output)
+public sealed class HeartbeatLossTests(ITestOutputHelper output)
 {
     private const string Topic = "ledger";
 

@@ -7,12 +7,8 @@ internal static class ResetPolicyText
 {
     public static bool TryParse(string? text, out OffsetResetPolicy policy)
     {
-        policy = text?.ToUpperInvariant() switch
-        {
-            "EARLIEST" => OffsetResetPolicy.ResetToEarliest,
-            "LATEST" => OffsetResetPolicy.ResetToLatest,
-            _ => (OffsetResetPolicy)(-1),
-        };
-        return Enum.IsDefined(policy);
+        var earliest = string.Equals(text, "earliest", StringComparison.OrdinalIgnoreCase);
+        policy = earliest ? OffsetResetPolicy.ResetToEarliest : OffsetResetPolicy.ResetToLatest;
+        return earliest || string.Equals(text, "latest", StringComparison.OrdinalIgnoreCase);
     }
 }

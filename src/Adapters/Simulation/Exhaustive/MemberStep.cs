@@ -105,19 +105,19 @@ internal static class MemberStep
     }
 
     /// <summary>A worker of member <paramref name="m"/> found its position <paramref name="position"/> of
-    /// <paramref name="partition"/> out of range: the reset it sets off may skip from there to where the policy points now
-    /// or later (the simulator's oracle reads it the same way).</summary>
+    /// <paramref name="partition"/> below the log's start: the reset it sets off may skip from there to where the policy
+    /// points now or later (the simulator's oracle reads it the same way).</summary>
     public static BoundedWorld OutOfRange(CheckBounds bounds, BoundedWorld world, int m, int partition, long position)
     {
         var member = world.Members[m];
         var owned = member.OwnershipIndex(partition);
-        var log = world.Partitions[partition];
-        if (owned < 0 || member.Ownerships[owned].OutOfRangeAt is not null || position >= log.LogStart)
+        // The first refusal counts until its reset lands, as in the oracle: a stale worker's later one moves nothing.
+        if (owned < 0 || member.Ownerships[owned].OutOfRangeAt is not null)
         {
             return world;
         }
 
-        var ownership = member.Ownerships[owned] with { OutOfRangeAt = position, ResetLow = log.ResetsTo(bounds.ResetPolicy) };
+        var ownership = member.Ownerships[owned] with { OutOfRangeAt = position, ResetLow = world.Partitions[partition].ResetsTo(bounds.ResetPolicy) };
         return world.WithMember(m, member with { Ownerships = member.Ownerships.Items.SetItem(owned, ownership) });
     }
 

@@ -14,7 +14,7 @@ namespace Elsa.Sim.Simulation;
 // worker crashes, bogus acks, retriable commit failures, shutdowns and retention, at most K of them in all. Retention
 // deletes a partition's whole log at once (its start jumps to the high watermark): one choice per partition, and enough
 // to leave any reader out of range, so the host's OffsetOutOfRange and the manager's reset per offset_reset_policy are
-// reached; a gentler retention (one offset at a time) would only spend more of the fault budget on the same resets.
+// reached. Deleting part of a log would add resets to earliest that land below the high watermark, for more choices.
 //
 // Abstracted away: time (a member's clock jumps to its manager's next deadline, so commit intervals and restart backoffs
 // pass but never race each other), fetch windows, batches, prefetch and bytes (one message per delivery), retention of

@@ -19,7 +19,7 @@ internal static class CheckCommand
         var members = WholeNumberOption.Create("--members", "Members in the group (1-4).", Defaults.Members);
         var partitions = WholeNumberOption.Create("--partitions", "Partitions of the one topic (1-4).", Defaults.Partitions);
         var messages = WholeNumberOption.Create("--messages", "Messages in each partition (1-63).", Defaults.Messages);
-        var faults = WholeNumberOption.Create("--faults", "Faults at most on any path: rebalances, expulsions, worker crashes, bogus acks, failed commits, shutdowns.", Defaults.Faults);
+        var faults = WholeNumberOption.Create("--faults", "Faults at most on any path: rebalances, expulsions, worker crashes, bogus acks, failed commits, shutdowns, retention.", Defaults.Faults);
         var maxDepth = WholeNumberOption.Create("--max-depth", "Actions at most on any path; deeper worlds are not explored.", Defaults.MaxDepth);
         var maxStates = WholeNumberOption.Create("--max-states", "Worlds at most to remember (1-2 KB each); the check stops there.", Defaults.MaxStates);
         var timeLimit = WholeNumberOption.Optional<int>("--time-limit-s", "Stop after this many seconds of wall time and report what was visited (the check is then incomplete).");
@@ -28,6 +28,12 @@ internal static class CheckCommand
             Description = "The members' begin_offset: earliest, latest (messages are then produced during the run) or 0.",
             DefaultValueFactory = _ => Defaults.BeginOffset.ToString(),
             HelpName = "earliest|latest|0",
+        };
+        var resetPolicy = new Option<string>("--reset-policy")
+        {
+            Description = "The members' offset_reset_policy, for readers retention left out of range: earliest or latest (messages are then produced during the run).",
+            DefaultValueFactory = _ => "earliest",
+            HelpName = "earliest|latest",
         };
         var command = new Command(
             "check",
@@ -38,7 +44,7 @@ internal static class CheckCommand
             "Ctrl+C, after printing what was visited. A check cut short by --max-depth, --max-states or --time-limit-s passes when it " +
             "found nothing, and says it is incomplete.")
         {
-            members, partitions, messages, faults, maxDepth, maxStates, timeLimit, beginOffset,
+            members, partitions, messages, faults, maxDepth, maxStates, timeLimit, beginOffset, resetPolicy,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -46,6 +52,11 @@ internal static class CheckCommand
             if (!StartPosition.TryParse(parse.GetValue(beginOffset), out var begin))
             {
                 problems.Add($"--begin-offset must be earliest, latest or 0 (was '{parse.GetValue(beginOffset)}')");
+            }
+
+            if (!ResetPolicyText.TryParse(parse.GetValue(resetPolicy), out var policy))
+            {
+                problems.Add($"--reset-policy must be earliest or latest (was '{parse.GetValue(resetPolicy)}')");
             }
 
             var bounds = new CheckBounds
@@ -57,6 +68,7 @@ internal static class CheckCommand
                 MaxDepth = parse.GetValue(maxDepth),
                 MaxStates = parse.GetValue(maxStates),
                 BeginOffset = begin,
+                ResetPolicy = policy,
             };
             problems.AddRange(bounds.Validate().Select(problem => $"--{problem}"));
             var limit = parse.GetValue(timeLimit);

@@ -71,8 +71,7 @@ internal sealed class PinOptions
         OffsetResetPolicy = parse.GetValue(ResetPolicy) switch
         {
             null => null,
-            { } text when text.Equals("earliest", StringComparison.OrdinalIgnoreCase) => OffsetResetPolicy.ResetToEarliest,
-            { } text when text.Equals("latest", StringComparison.OrdinalIgnoreCase) => OffsetResetPolicy.ResetToLatest,
+            { } text when ResetPolicyText.TryParse(text, out var policy) => policy,
             { } text => Problem<OffsetResetPolicy>(problems, $"--reset-policy: '{text}' is not earliest or latest"),
         },
         DirectAck = parse.GetValue(DirectAck) switch

@@ -55,12 +55,13 @@ public sealed class CheckCommandTests
     [Fact]
     public void Every_bad_bound_is_named_at_once_and_exits_2()
     {
-        var run = Run("check", "--members", "0", "--faults", "-1", "--begin-offset", "5", "--time-limit-s", "0");
+        var run = Run("check", "--members", "0", "--faults", "-1", "--begin-offset", "5", "--reset-policy", "sideways", "--time-limit-s", "0");
 
         Assert.Equal(ExitCodes.Usage, run.Code);
         Assert.Contains("--members must be between 1 and 4 (was 0)", run.Error, StringComparison.Ordinal);
         Assert.Contains("--faults must be between 0 and 20 (was -1)", run.Error, StringComparison.Ordinal);
         Assert.Contains("--begin-offset must be earliest, latest or 0 (was 5)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--reset-policy must be earliest or latest (was 'sideways')", run.Error, StringComparison.Ordinal);
         Assert.Contains("--time-limit-s must be at least 1 (was 0)", run.Error, StringComparison.Ordinal);
         Assert.Equal("", run.Output);
     }

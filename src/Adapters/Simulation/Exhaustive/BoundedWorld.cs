@@ -126,12 +126,31 @@ internal sealed record Ownership(int Partition, int SinceGeneration)
 
     /// <summary>The highest offset this member sent in a commit for the partition during the ownership.</summary>
     public long CommitSent { get; init; }
+
+    /// <summary>Offsets a legitimate offset reset of this ownership skipped, as a bit set: a commit may pass them.</summary>
+    public ulong Excused { get; init; }
+
+    /// <summary>The position a worker of this ownership found out of range, while the reset it set off has not landed.</summary>
+    public long? OutOfRangeAt { get; init; }
+
+    /// <summary>Where the reset policy pointed when the position went out of range: the least a reset may skip to.</summary>
+    public long ResetLow { get; init; }
 }
 
-/// <summary>A partition: its log (every offset below <see cref="End"/> is a message) and what the coordinator holds.</summary>
+/// <summary>A partition: its log (every offset from <see cref="LogStart"/> below <see cref="End"/> is a message) and what
+/// the coordinator holds.</summary>
 /// <param name="End">The high watermark: how many messages were produced.</param>
 internal sealed record BoundedLog(long End)
 {
+    /// <summary>The first offset retention has not deleted; a fetch below it is out of range.</summary>
+    public long LogStart { get; init; }
+
+    /// <summary>Offsets a legitimate offset reset skipped, as a bit set: not lost (the simulator's oracle excuses them).</summary>
+    public ulong SkippedByReset { get; init; }
+
+    /// <summary>Where <paramref name="policy"/> puts a reader now.</summary>
+    public long ResetsTo(OffsetResetPolicy policy) => policy == OffsetResetPolicy.ResetToEarliest ? LogStart : End;
+
     /// <summary>The committed offset the coordinator stored; null before any commit.</summary>
     public long? Committed { get; init; }
 

@@ -33,15 +33,20 @@ internal sealed record CheckBounds
     /// interleavings nothing could tell apart.</summary>
     public StartPosition BeginOffset { get; init; } = StartPosition.Earliest;
 
-    /// <summary>Whether messages are produced during the run rather than all before it.</summary>
-    public bool ProducesDuringRun => BeginOffset.Kind == StartPositionKind.Latest;
+    /// <summary>The members' <c>offset_reset_policy</c>: where a reset sends a reader that retention left behind.</summary>
+    public OffsetResetPolicy ResetPolicy { get; init; } = OffsetResetPolicy.ResetToEarliest;
 
-    /// <summary>The members' configuration: Elsa's defaults but for <see cref="BeginOffset"/>.</summary>
+    /// <summary>Whether messages are produced during the run rather than all before it: only resolving <c>latest</c>, at
+    /// the start or in a reset, can tell the two apart.</summary>
+    public bool ProducesDuringRun => BeginOffset.Kind == StartPositionKind.Latest || ResetPolicy == OffsetResetPolicy.ResetToLatest;
+
+    /// <summary>The members' configuration: Elsa's defaults but for <see cref="BeginOffset"/> and
+    /// <see cref="ResetPolicy"/>.</summary>
     public GroupConfig Config() => new()
     {
         Group = "check",
         Topics = [Topic],
-        Config = new ElsaConsumerConfig { BeginOffset = BeginOffset },
+        Config = new ElsaConsumerConfig { BeginOffset = BeginOffset, OffsetResetPolicy = ResetPolicy },
     };
 
     public static TopicPartitionId PartitionId(int partition) => new(Topic, partition);
@@ -67,7 +72,7 @@ internal sealed record CheckBounds
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"members={Members} partitions={Partitions} messages={Messages} faults={Faults} max_depth={MaxDepth} max_states={MaxStates} begin_offset={BeginOffset}");
+            $"members={Members} partitions={Partitions} messages={Messages} faults={Faults} max_depth={MaxDepth} max_states={MaxStates} begin_offset={BeginOffset} offset_reset_policy={(ResetPolicy == OffsetResetPolicy.ResetToEarliest ? "earliest" : "latest")}");
 
     private static void Within(List<string> problems, string name, int value, int min, int max)
     {

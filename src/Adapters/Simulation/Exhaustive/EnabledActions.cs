@@ -45,6 +45,14 @@ internal static class EnabledActions
             actions.Add(new WorldAction(ActionKind.Rebalance));
         }
 
+        for (var p = 0; p < world.Partitions.Count; p++)
+        {
+            if (world.Partitions[p].LogStart < world.Partitions[p].End)
+            {
+                actions.Add(new WorldAction(ActionKind.Retention, Index: p));
+            }
+        }
+
         for (var m = 0; m < world.Members.Count; m++)
         {
             var member = world.Members[m];
@@ -118,7 +126,12 @@ internal static class EnabledActions
             }
             else
             {
-                if (!worker.StopRequested && next < world.Partitions[worker.Partition].End)
+                var log = world.Partitions[worker.Partition];
+                if (!worker.StopRequested && next < log.LogStart)
+                {
+                    actions.Add(new WorldAction(ActionKind.OutOfRange, m, i));
+                }
+                else if (!worker.StopRequested && next < log.End)
                 {
                     actions.Add(new WorldAction(ActionKind.DeliverMessage, m, i));
                 }

@@ -52,7 +52,7 @@ internal static class MemberStep
             case GroupEffect.InvokeAssignmentReceived callback:
                 return world.WithMember(m, member with { CallbackPending = callback });
             case GroupEffect.StartWorker start:
-                return Start(world, m, start, sink);
+                return Start(model.Bounds, world, m, start, sink);
             case GroupEffect.StopWorker stop:
                 var stopping = member.WorkerIndex(stop.Worker);
                 return stopping < 0
@@ -82,7 +82,7 @@ internal static class MemberStep
         }
     }
 
-    private static BoundedWorld Start(BoundedWorld world, int m, GroupEffect.StartWorker start, ViolationSink sink)
+    private static BoundedWorld Start(CheckBounds bounds, BoundedWorld world, int m, GroupEffect.StartWorker start, ViolationSink sink)
     {
         var p = start.Partition.Partition;
         var zombie = world.Members[m].Membership == Membership.Expelled;
@@ -101,19 +101,58 @@ internal static class MemberStep
         var worker = new WorkerRun(start.Worker, p, start.GenerationId) { StartKind = start.Position.Kind };
         var member = world.Members[m];
         world = world.WithMember(m, member with { Workers = member.Workers.Add(worker) });
-        return start.Position.Kind == StartPositionKind.Offset ? Positioned(world, m, member.Workers.Count, start.Position.Offset) : world;
+        return start.Position.Kind == StartPositionKind.Offset ? Positioned(bounds, world, m, member.Workers.Count, start.Position.Offset) : world;
+    }
+
+    /// <summary>A worker of member <paramref name="m"/> found its position <paramref name="position"/> of
+    /// <paramref name="partition"/> below the log's start: the reset it sets off may skip from there to where the policy
+    /// points now or later (the simulator's oracle reads it the same way).</summary>
+    public static BoundedWorld OutOfRange(CheckBounds bounds, BoundedWorld world, int m, int partition, long position)
+    {
+        var member = world.Members[m];
+        var owned = member.OwnershipIndex(partition);
+        // The first refusal counts until its reset lands, as in the oracle: a stale worker's later one moves nothing.
+        if (owned < 0 || member.Ownerships[owned].OutOfRangeAt is not null)
+        {
+            return world;
+        }
+
+        var ownership = member.Ownerships[owned] with { OutOfRangeAt = position, ResetLow = world.Partitions[partition].ResetsTo(bounds.ResetPolicy) };
+        return world.WithMember(m, member with { Ownerships = member.Ownerships.Items.SetItem(owned, ownership) });
     }
 
     /// <summary>The worker at <paramref name="index"/> of member <paramref name="m"/> reads from <paramref name="offset"/>
-    /// on; the first position of an ownership with nothing committed is where "every message handled" counts from.</summary>
-    public static BoundedWorld Positioned(BoundedWorld world, int m, int index, long offset)
+    /// on; the first position of an ownership with nothing committed is where "every message handled" counts from, and the
+    /// first after an out-of-range position is where its reset landed.</summary>
+    public static BoundedWorld Positioned(CheckBounds bounds, BoundedWorld world, int m, int index, long offset)
     {
         var member = world.Members[m];
         var worker = member.Workers[index];
         member = member with { Workers = member.Workers.Items.SetItem(index, worker with { Next = offset, HandledNext = offset }) };
         var owned = member.OwnershipIndex(worker.Partition);
         var log = world.Partitions[worker.Partition];
-        if (owned >= 0 && member.Ownerships[owned].StartOffset is null)
+        if (owned >= 0 && member.Ownerships[owned].OutOfRangeAt is { } refused)
+        {
+            // The reset landed. What the policy skips (from the refused position to anywhere between where the policy
+            // pointed then and where it points now) is excused; a landing further on skips the rest for real, and one
+            // landing before it must handle from there. The oracle's rule, on the world's own reading of the log.
+            var ownership = member.Ownerships[owned];
+            var target = Math.Clamp(offset, ownership.ResetLow, Math.Max(ownership.ResetLow, log.ResetsTo(bounds.ResetPolicy)));
+            var skipped = Bits(refused, target);
+            ownership = ownership with
+            {
+                OutOfRangeAt = null,
+                Excused = ownership.Excused | skipped,
+                StartOffset = ownership.StartOffset is { } since && target < since ? target : ownership.StartOffset,
+            };
+            member = member with { Ownerships = member.Ownerships.Items.SetItem(owned, ownership) };
+            log = log with
+            {
+                SkippedByReset = log.SkippedByReset | skipped,
+                RequiredFrom = log.RequiredFrom is { } anchor && target < anchor ? target : log.RequiredFrom,
+            };
+        }
+        else if (owned >= 0 && member.Ownerships[owned].StartOffset is null)
         {
             // The first start of an ownership with nothing committed: begin_offset may land anywhere it resolves to, so the
             // messages that must be handled count from here on (the oracle's anchor does the same).
@@ -137,9 +176,11 @@ internal static class MemberStep
             }
 
             var ownership = member.Ownerships[owned];
-            for (var offset = ownership.StartOffset ?? 0; offset < next; offset++)
+            // What retention deleted or a legitimate reset skipped needs no handling (the oracle's rule).
+            var covered = ownership.Handled | ownership.Excused;
+            for (var offset = Math.Max(ownership.StartOffset ?? 0, world.Partitions[tp.Partition].LogStart); offset < next; offset++)
             {
-                if ((ownership.Handled & Bit(offset)) == 0)
+                if ((covered & Bit(offset)) == 0)
                 {
                     sink.Report(ViolationKinds.CommitPastUnhandled,
                         string.Create(CultureInfo.InvariantCulture, $"member {m} committed {tp}@{next} in generation {commit.GenerationId}, but its ownership (since generation {ownership.SinceGeneration}, from offset {ownership.StartOffset ?? 0}) never handled offset {offset}"));
@@ -203,4 +244,16 @@ internal static class MemberStep
     }
 
     public static ulong Bit(long offset) => offset is >= 0 and < 64 ? 1UL << (int)offset : 0;
+
+    /// <summary>The offsets from <paramref name="from"/> below <paramref name="to"/>, as a bit set.</summary>
+    public static ulong Bits(long from, long to)
+    {
+        var bits = 0UL;
+        for (var offset = Math.Max(0, from); offset < Math.Min(to, 64); offset++)
+        {
+            bits |= Bit(offset);
+        }
+
+        return bits;
+    }
 }

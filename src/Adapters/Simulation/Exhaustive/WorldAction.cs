@@ -6,7 +6,7 @@ namespace Elsa.Sim.Simulation;
 /// <param name="Kind">What happens.</param>
 /// <param name="Member">The member it happens to; -1 for the coordinator and the logs.</param>
 /// <param name="Index">The assignment's number (<see cref="ActionKind.Assign"/>), the partition
-/// (<see cref="ActionKind.Produce"/>), or the worker's place in the member's list; -1 otherwise.</param>
+/// (<see cref="ActionKind.Produce"/>, <see cref="ActionKind.Retention"/>), or the worker's place in the member's list; -1 otherwise.</param>
 internal readonly record struct WorldAction(ActionKind Kind, int Member = -1, int Index = -1)
 {
     /// <summary>Whether it spends one of the world's faults.</summary>
@@ -53,6 +53,10 @@ internal enum ActionKind
     /// <summary>A worker asked to stop confirms it (<c>WorkerStopped</c>).</summary>
     ConfirmStop,
 
+    /// <summary>A worker's next offset is below its log's start (retention deleted it): the fetch fails and the host
+    /// reports it (<c>OffsetOutOfRange</c>).</summary>
+    OutOfRange,
+
     /// <summary>The coordinator answers the oldest commit in flight: stored, or fenced when the member or its generation
     /// is not the current one (<c>CommitCompleted</c>).</summary>
     AnswerCommit,
@@ -74,4 +78,7 @@ internal enum ActionKind
 
     /// <summary>Fault: the host shuts a member down (<c>ShutdownRequested</c>); it leaves the group once stopped.</summary>
     Shutdown,
+
+    /// <summary>Fault: retention deletes a partition's whole log: its start moves to the high watermark.</summary>
+    Retention,
 }

@@ -11,11 +11,14 @@ namespace Elsa.Sim.Simulation;
 // for each revocation to complete, then assigns every partition; every possible assignment is tried), workers that fetch
 // one message at a time, handlers that handle one message and ack it, acks and commit answers that travel on their own
 // and arrive later (in order, per member), and faults: rebalances, expelling a member (a zombie until it sees the loss),
-// worker crashes, bogus acks, retriable commit failures and shutdowns, at most K of them in all.
+// worker crashes, bogus acks, retriable commit failures, shutdowns and retention, at most K of them in all. Retention
+// deletes a partition's whole log at once (its start jumps to the high watermark): one choice per partition, and enough
+// to leave any reader out of range, so the host's OffsetOutOfRange and the manager's reset per offset_reset_policy are
+// reached. Deleting part of a log would add resets to earliest that land below the high watermark, for more choices.
 //
 // Abstracted away: time (a member's clock jumps to its manager's next deadline, so commit intervals and restart backoffs
-// pass but never race each other), fetch windows, batches, prefetch and bytes (one message per delivery), retention and
-// offset resets (so OffsetOutOfRange never happens), the cooperative protocol and KIP-848, member crashes and rejoins
+// pass but never race each other), fetch windows, batches, prefetch and bytes (one message per delivery), retention of
+// part of a log, the cooperative protocol and KIP-848, member crashes and rejoins
 // (an expelled or stopped member stays out), callback errors, dead-letter destinations, unknown commit outcomes,
 // reordered or duplicated acks, and the host itself (explore and Coyote run the real one).
 
@@ -106,6 +109,13 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
                 story = $"member {m}'s worker {stopped.Id} of {CheckBounds.PartitionId(stopped.Partition)} confirms it stopped";
                 world = Deliver(world.WithMember(m, member with { Workers = member.Workers.Items.RemoveAt(action.Index) }), m, new GroupEvent.WorkerStopped(stopped.Id), sink);
                 break;
+            case ActionKind.OutOfRange:
+                var refused = member!.Workers[action.Index];
+                var position = refused.Next!.Value;
+                var start = world.Partitions[refused.Partition].LogStart;
+                story = $"member {m}'s worker {refused.Id} fetches {CheckBounds.PartitionId(refused.Partition)}@{position}, below the log start {start}: offset out of range";
+                world = Deliver(MemberStep.OutOfRange(bounds, world, m, refused.Partition, position), m, new GroupEvent.OffsetOutOfRange(refused.Id, position), sink);
+                break;
             case ActionKind.AnswerCommit:
                 (world, story) = AnswerCommit(world, m, sink);
                 break;
@@ -142,6 +152,11 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
             case ActionKind.Shutdown:
                 story = $"FAULT: member {m} is asked to shut down";
                 world = Deliver(world, m, new GroupEvent.ShutdownRequested(), sink);
+                break;
+            case ActionKind.Retention:
+                var trimmed = world.Partitions[action.Index];
+                story = $"FAULT: retention deletes {CheckBounds.PartitionId(action.Index)} up to its high watermark: the log now starts at {trimmed.End}";
+                world = world.WithPartition(action.Index, trimmed with { LogStart = trimmed.End });
                 break;
             default:
                 throw new System.Diagnostics.UnreachableException($"unknown action {action.Kind}");
@@ -206,9 +221,10 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
     private (BoundedWorld, string) Position(BoundedWorld world, int m, int index, ViolationSink sink)
     {
         var worker = world.Members[m].Workers[index];
-        var offset = worker.StartKind == StartPositionKind.Latest ? world.Partitions[worker.Partition].End : 0;
+        var log = world.Partitions[worker.Partition];
+        var offset = worker.StartKind == StartPositionKind.Latest ? log.End : log.LogStart;
         var story = $"member {m}'s worker {worker.Id} resolves {worker.StartKind.ToString().ToLowerInvariant()} on {CheckBounds.PartitionId(worker.Partition)} to offset {offset}";
-        world = MemberStep.Positioned(world, m, index, offset);
+        world = MemberStep.Positioned(bounds, world, m, index, offset);
         return (Deliver(world, m, new GroupEvent.WorkerPositioned(worker.Id, offset), sink), story);
     }
 

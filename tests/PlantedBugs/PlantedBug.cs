@@ -27,6 +27,7 @@ public sealed record PlantedBug(string Name, string Layer, Func<GroupConfig, IGr
         Core(nameof(RevocationCompletesEarly), c => new RevocationCompletesEarly(c)),
         Core(nameof(RevocationNeverCompletes), c => new RevocationNeverCompletes(c)),
         Core(nameof(RevokesWithoutStoppingWorkers), c => new RevokesWithoutStoppingWorkers(c)),
+        Core(nameof(ShutdownCommitsBelowAcked), c => new ShutdownCommitsBelowAcked(c)),
         Core(nameof(ShutdownCompletesEarly), c => new ShutdownCompletesEarly(c)),
         Core(nameof(SkipsPastAckGap), c => new SkipsPastAckGap(c)),
         Core(nameof(StartsBeforeOldWorkerStopped), c => new StartsBeforeOldWorkerStopped(c)),

@@ -31,6 +31,9 @@ public sealed class ExhaustiveCheckTests(ITestOutputHelper output)
         [nameof(RevocationCompletesEarly)] = Tiny,
         [nameof(RevocationNeverCompletes)] = Tiny,
         [nameof(RevokesWithoutStoppingWorkers)] = Tiny,
+        // An interval commit confirmed, a second one in flight, a third ack, then the shutdown (the one fault): its commit
+        // lands after the one in flight, below it.
+        [nameof(ShutdownCommitsBelowAcked)] = Tiny with { Messages = 3 },
         [nameof(ShutdownCompletesEarly)] = Tiny,
         [nameof(SkipsPastAckGap)] = Tiny,
         [nameof(StartsBeforeOldWorkerStopped)] = Tiny,
@@ -129,6 +132,37 @@ public sealed class ExhaustiveCheckTests(ITestOutputHelper output)
 
         Assert.Equal((first.States, first.Transitions, first.Violation), (second.States, second.Transitions, second.Violation));
         Assert.Equal(first.Path, second.Path);
+    }
+
+    [Fact]
+    public void A_shutdowns_last_chance_commit_lands_before_the_member_leaves()
+    {
+        // On Kafka the OffsetCommit goes out before the LeaveGroup on the same connection: the coordinator stores it.
+        var model = new WorldModel(new GroupMachine(Tiny.Config()), Tiny with { Members = 2 });
+        var world = model.Initial();
+        foreach (var (kind, member) in new[]
+        {
+            (ActionKind.Assign, -1), (ActionKind.DeliverAssignment, 0), (ActionKind.ReturnCallback, 0), (ActionKind.PositionWorker, 0),
+            (ActionKind.DeliverMessage, 0), (ActionKind.HandleMessage, 0), (ActionKind.DeliverAck, 0), (ActionKind.Shutdown, 0),
+            (ActionKind.ConfirmStop, 0),
+        })
+        {
+            var action = EnabledActions.Of(model, world).First(a => a.Kind == kind && a.Member == member);
+            var step = model.Apply(world, action);
+            Assert.Null(step.Violation);
+            world = step.Next;
+        }
+
+        Assert.Equal(Membership.Leaving, world.Members[0].Membership);
+        Assert.False(world.Coordinator.Rebalancing);
+        var answered = model.Apply(world, new WorldAction(ActionKind.AnswerCommit, 0));
+
+        output.WriteLine(answered.Story);
+        Assert.Null(answered.Violation);
+        Assert.EndsWith(": success", answered.Story, StringComparison.Ordinal);
+        Assert.Equal(1, answered.Next.Partitions[0].Committed);
+        Assert.Equal(Membership.Left, answered.Next.Members[0].Membership);
+        Assert.True(answered.Next.Coordinator.Rebalancing);
     }
 
     [Fact]

@@ -25,6 +25,10 @@ internal enum Membership
     /// <summary>Expelled by the coordinator (a session timeout): a zombie until it learns of its loss; never rejoins.</summary>
     Expelled,
 
+    /// <summary>Shut down with commits still in flight: the coordinator answers them as a member's (they went out on the
+    /// connection before its LeaveGroup), and the member leaves once the last is answered. Not assigned anything.</summary>
+    Leaving,
+
     /// <summary>Shut down and left the group.</summary>
     Left,
 }
@@ -157,8 +161,9 @@ internal sealed record BoundedLog(long End)
     /// <summary>Every offset any worker ever handled, as a bit set.</summary>
     public ulong Handled { get; init; }
 
-    /// <summary>Where the group's first worker for the partition started: the oracle's "first resolved position", from
-    /// which every message must be handled.</summary>
+    /// <summary>Where every message must be handled from (the oracle's "first resolved position"): set where the first
+    /// worker of each ownership with nothing committed started (<see cref="MemberStep.Positioned"/> moves it there for
+    /// every such ownership, not only the group's first), and lowered where a reset landed below it.</summary>
     public long? RequiredFrom { get; init; }
 }
 

@@ -69,7 +69,11 @@ internal static class MemberStep
                         $"member {m} completed its shutdown while worker {member.Workers[0].Id} of {CheckBounds.PartitionId(member.Workers[0].Partition)} had not confirmed it stopped");
                 }
 
-                return model.Leave(world, m);
+                // The last-chance commit went out before the LeaveGroup, on the same connection: it is answered as a
+                // member's first, and the member leaves once its last commit in flight is answered.
+                return member.Commits.Count > 0
+                    ? world.WithMember(m, member with { Membership = Membership.Leaving })
+                    : model.Leave(world, m);
             case GroupEffect.DeadLetter:
                 // The checked configurations never dead-letter (the fail and park policies only).
                 throw new NotSupportedException("the exhaustive checker does not model dead-letter destinations");

@@ -11,7 +11,9 @@ namespace Elsa.Sim.Simulation;
 // for each revocation to complete, then assigns every partition; every possible assignment is tried), workers that fetch
 // one message at a time, handlers that handle one message and ack it, acks and commit answers that travel on their own
 // and arrive later (in order, per member), and faults: rebalances, expelling a member (a zombie until it sees the loss),
-// worker crashes, bogus acks, retriable commit failures, shutdowns and retention, at most K of them in all. Retention
+// worker crashes, bogus acks, retriable commit failures, shutdowns and retention, at most K of them in all. A member that
+// shut down leaves only once its commits in flight are answered (as a member's): on Kafka the last-chance OffsetCommit
+// goes out before the LeaveGroup on the same connection, so it lands. Retention
 // deletes a partition's whole log at once (its start jumps to the high watermark): one choice per partition, and enough
 // to leave any reader out of range, so the host's OffsetOutOfRange and the manager's reset per offset_reset_policy are
 // reached. Deleting part of a log would add resets to earliest that land below the high watermark, for more choices.
@@ -124,6 +126,7 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
                 story = $"FAULT: member {m}'s commit {failed.Offsets} (generation {failed.GenerationId}) fails with a retriable error";
                 world = Deliver(world.WithMember(m, member with { Commits = member.Commits.Items.RemoveAt(0) }), m,
                     new GroupEvent.CommitCompleted(failed.GenerationId, failed.Offsets, CommitOutcome.RetriableError), sink);
+                world = LeaveOnceAnswered(world, m);
                 break;
             case ActionKind.Rebalance:
                 story = "FAULT: the coordinator starts a rebalance";
@@ -183,6 +186,10 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
 
         return world.Coordinator.Rebalancing ? world : StartRebalance(world);
     }
+
+    /// <summary>A leaving member whose last commit in flight was answered leaves.</summary>
+    private BoundedWorld LeaveOnceAnswered(BoundedWorld world, int m) =>
+        world.Members[m] is { Membership: Membership.Leaving, Commits.Count: 0 } ? Leave(world, m) : world;
 
     private BoundedWorld Deliver(BoundedWorld world, int m, GroupEvent @event, ViolationSink sink) => MemberStep.Deliver(this, world, m, @event, sink);
 
@@ -271,7 +278,8 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
         var commit = member.Commits[0];
         world = world.WithMember(m, member with { Commits = member.Commits.Items.RemoveAt(0) });
         var coordinator = world.Coordinator;
-        var stored = member.Membership == Membership.InGroup && commit.GenerationId == coordinator.Generation;
+        // A leaving member's commits went out before its LeaveGroup: the coordinator takes them as a member's.
+        var stored = (member.Membership is Membership.InGroup or Membership.Leaving) && commit.GenerationId == coordinator.Generation;
         if (stored)
         {
             foreach (var (tp, next) in commit.Offsets)
@@ -292,7 +300,7 @@ internal sealed class WorldModel(IGroupMachine machine, CheckBounds bounds)
 
         var outcome = stored ? CommitOutcome.Success : CommitOutcome.Fenced;
         var story = $"the coordinator answers member {m}'s commit {commit.Offsets} (generation {commit.GenerationId}): {outcome.ToString().ToLowerInvariant()}";
-        return (sink.First is null ? Deliver(world, m, new GroupEvent.CommitCompleted(commit.GenerationId, commit.Offsets, outcome), sink) : world, story);
+        return (sink.First is null ? LeaveOnceAnswered(Deliver(world, m, new GroupEvent.CommitCompleted(commit.GenerationId, commit.Offsets, outcome), sink), m) : world, story);
     }
 
     private static string Describe(Assignment a) =>

@@ -19,7 +19,7 @@ internal static class CheckCommand
         var members = WholeNumberOption.Create("--members", "Members in the group (1-4).", Defaults.Members);
         var partitions = WholeNumberOption.Create("--partitions", "Partitions of the one topic (1-4).", Defaults.Partitions);
         var messages = WholeNumberOption.Create("--messages", "Messages in each partition (1-63).", Defaults.Messages);
-        var faults = WholeNumberOption.Create("--faults", "Faults at most on any path: rebalances, expulsions, worker crashes, bogus acks, failed commits, shutdowns, retention.", Defaults.Faults);
+        var maxFaults = WholeNumberOption.Create("--max-faults", "Faults at most on any path (a count; explore's --faults is a list of kinds): rebalances, expulsions, worker crashes, bogus acks, failed commits, shutdowns, retention.", Defaults.Faults);
         var maxDepth = WholeNumberOption.Create("--max-depth", "Actions at most on any path; deeper worlds are not explored.", Defaults.MaxDepth);
         var maxStates = WholeNumberOption.Create("--max-states", "Worlds at most to remember (1-2 KB each); the check stops there.", Defaults.MaxStates);
         var timeLimit = WholeNumberOption.Optional<int>("--time-limit-s", "Stop after this many seconds of wall time and report what was visited (the check is then incomplete).");
@@ -44,7 +44,7 @@ internal static class CheckCommand
             "Ctrl+C, after printing what was visited. A check cut short by --max-depth, --max-states or --time-limit-s passes when it " +
             "found nothing, and says it is incomplete.")
         {
-            members, partitions, messages, faults, maxDepth, maxStates, timeLimit, beginOffset, resetPolicy,
+            members, partitions, messages, maxFaults, maxDepth, maxStates, timeLimit, beginOffset, resetPolicy,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -64,7 +64,7 @@ internal static class CheckCommand
                 Members = parse.GetValue(members),
                 Partitions = parse.GetValue(partitions),
                 Messages = parse.GetValue(messages),
-                Faults = parse.GetValue(faults),
+                Faults = parse.GetValue(maxFaults),
                 MaxDepth = parse.GetValue(maxDepth),
                 MaxStates = parse.GetValue(maxStates),
                 BeginOffset = begin,

@@ -12,10 +12,10 @@ public sealed class CheckCommandTests
     [Fact]
     public void Checking_small_bounds_prints_the_bounds_and_figures_then_passes()
     {
-        var run = Run("check", "--members", "1", "--partitions", "1", "--messages", "2", "--faults", "1");
+        var run = Run("check", "--members", "1", "--partitions", "1", "--messages", "2", "--max-faults", "1");
 
         Assert.Equal(ExitCodes.Passed, run.Code);
-        Assert.StartsWith("CHECK members=1 partitions=1 messages=2 faults=1 max_depth=100", run.Output, StringComparison.Ordinal);
+        Assert.StartsWith("CHECK members=1 partitions=1 messages=2 max_faults=1 max_depth=100", run.Output, StringComparison.Ordinal);
         foreach (var figure in new[] { "states visited", "transitions", "max depth reached", "wall time", "states per second" })
         {
             Assert.Contains(figure, run.Output, StringComparison.Ordinal);
@@ -55,11 +55,11 @@ public sealed class CheckCommandTests
     [Fact]
     public void Every_bad_bound_is_named_at_once_and_exits_2()
     {
-        var run = Run("check", "--members", "0", "--faults", "-1", "--begin-offset", "5", "--reset-policy", "sideways", "--time-limit-s", "0");
+        var run = Run("check", "--members", "0", "--max-faults", "-1", "--begin-offset", "5", "--reset-policy", "sideways", "--time-limit-s", "0");
 
         Assert.Equal(ExitCodes.Usage, run.Code);
         Assert.Contains("--members must be between 1 and 4 (was 0)", run.Error, StringComparison.Ordinal);
-        Assert.Contains("--faults must be between 0 and 20 (was -1)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--max-faults must be between 0 and 20 (was -1)", run.Error, StringComparison.Ordinal);
         Assert.Contains("--begin-offset must be earliest, latest or 0 (was 5)", run.Error, StringComparison.Ordinal);
         Assert.Contains("--reset-policy must be earliest or latest (was 'sideways')", run.Error, StringComparison.Ordinal);
         Assert.Contains("--time-limit-s must be at least 1 (was 0)", run.Error, StringComparison.Ordinal);
@@ -69,6 +69,7 @@ public sealed class CheckCommandTests
     [Theory]
     [InlineData("check", "--messages", "many")]
     [InlineData("check", "--begin-offset", "sideways")]
+    [InlineData("check", "--faults", "1")] // the count is --max-faults: explore's --faults is a list of fault kinds
     public void A_check_command_line_that_does_not_parse_exits_2(params string[] args)
     {
         var run = Run(args);

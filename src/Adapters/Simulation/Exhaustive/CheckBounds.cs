@@ -58,7 +58,7 @@ internal sealed record CheckBounds
         Within(problems, "members", Members, 1, 4);
         Within(problems, "partitions", Partitions, 1, 4);
         Within(problems, "messages", Messages, 1, MaxMessages);
-        Within(problems, "faults", Faults, 0, 20);
+        Within(problems, "max-faults", Faults, 0, 20);
         Within(problems, "max-depth", MaxDepth, 1, 10_000);
         Within(problems, "max-states", MaxStates, 1, 100_000_000);
         if (BeginOffset.Kind == StartPositionKind.Offset && BeginOffset.Offset > 0)
@@ -72,7 +72,7 @@ internal sealed record CheckBounds
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"members={Members} partitions={Partitions} messages={Messages} faults={Faults} max_depth={MaxDepth} max_states={MaxStates} begin_offset={BeginOffset} offset_reset_policy={(ResetPolicy == OffsetResetPolicy.ResetToEarliest ? "earliest" : "latest")}");
+            $"members={Members} partitions={Partitions} messages={Messages} max_faults={Faults} max_depth={MaxDepth} max_states={MaxStates} begin_offset={BeginOffset} offset_reset_policy={(ResetPolicy == OffsetResetPolicy.ResetToEarliest ? "earliest" : "latest")}");
 
     private static void Within(List<string> problems, string name, int value, int min, int max)
     {

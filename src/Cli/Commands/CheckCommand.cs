@@ -29,6 +29,10 @@ internal static class CheckCommand
             DefaultValueFactory = _ => Defaults.BeginOffset.ToString(),
             HelpName = "earliest|latest|0",
         };
+        var requireComplete = new Option<bool>("--require-complete")
+        {
+            Description = "Exit 3, not 0, when no violation was found but --max-depth, --max-states or --time-limit-s cut the check short.",
+        };
         var resetPolicy = new Option<string>("--reset-policy")
         {
             Description = "The members' offset_reset_policy, for readers retention left out of range: earliest or latest (messages are then produced during the run).",
@@ -42,9 +46,9 @@ internal static class CheckCommand
             "safety rules after every step, nothing lost once the world is quiet. Exit codes: 0 no violation within the bounds; " +
             "1 a violation, printed with its shortest path; 2 bad usage; 70 internal error in elsa-sim; 130 interrupted by " +
             "Ctrl+C, after printing what was visited. A check cut short by --max-depth, --max-states or --time-limit-s passes when it " +
-            "found nothing, and says it is incomplete.")
+            "found nothing, and says it is incomplete; with --require-complete it exits 3 instead.")
         {
-            members, partitions, messages, maxFaults, maxDepth, maxStates, timeLimit, beginOffset, resetPolicy,
+            members, partitions, messages, maxFaults, maxDepth, maxStates, timeLimit, beginOffset, resetPolicy, requireComplete,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -81,15 +85,17 @@ internal static class CheckCommand
             return problems.Count > 0
                 ? Task.FromResult(Usage.Fail(io.Error, command.Name, problems))
                 : Task.Factory.StartNew(
-                    () => Run(io.Console, new GroupMachine(bounds.Config()), bounds, limit is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken),
+                    () => Run(io.Console, new GroupMachine(bounds.Config()), bounds, limit is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken,
+                        parse.GetValue(requireComplete)),
                     CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return command;
     }
 
     /// <summary>Checks <paramref name="machine"/> (the real one; tests pass a planted one) within <paramref name="bounds"/>,
-    /// prints the bounds, the figures and PASS or the violation's shortest path, and returns the exit code.</summary>
-    internal static int Run(IAnsiConsole console, IGroupMachine machine, CheckBounds bounds, TimeSpan? timeLimit, CancellationToken cancellationToken)
+    /// prints the bounds, the figures and PASS or the violation's shortest path, and returns the exit code. With
+    /// <paramref name="requireComplete"/>, a check cut short that found nothing is <see cref="ExitCodes.CheckIncomplete"/>.</summary>
+    internal static int Run(IAnsiConsole console, IGroupMachine machine, CheckBounds bounds, TimeSpan? timeLimit, CancellationToken cancellationToken, bool requireComplete = false)
     {
         console.WriteLine($"CHECK {bounds} time_limit_s={(timeLimit is { } t ? t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")} version={TraceHeader.LibraryVersion}");
         var result = ModelChecker.Check(machine, bounds, timeLimit, cancellationToken);
@@ -126,6 +132,14 @@ internal static class CheckCommand
             case CheckCutoff.Cancelled:
                 console.WriteLine($"INTERRUPTED: no violation in the {Format.Count(result.States, "state")} visited before Ctrl+C");
                 return ExitCodes.Interrupted;
+            case not CheckCutoff.None when requireComplete:
+                console.WriteLine(result.Cutoff switch
+                {
+                    CheckCutoff.Depth => $"INCOMPLETE: no violation in {Format.Count(result.States, "state")}, but worlds at depth {bounds.MaxDepth} (--max-depth) had more to do, and --require-complete asks for every state",
+                    CheckCutoff.TimeLimit => $"INCOMPLETE: no violation in the {Format.Count(result.States, "state")} visited before the time limit (--time-limit-s), and --require-complete asks for every state",
+                    _ => $"INCOMPLETE: no violation in the {Format.Count(result.States, "state")} visited before the state limit (--max-states {Format.Count(bounds.MaxStates)}), and --require-complete asks for every state",
+                });
+                return ExitCodes.CheckIncomplete;
             default:
                 console.WriteLine(result.Cutoff switch
                 {

@@ -36,6 +36,40 @@ public sealed class CheckCommandTests
         Assert.Contains("up to depth 4", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--max-depth", "4", "worlds at depth 4 (--max-depth) had more to do")]
+    [InlineData("--max-states", "10", "visited before the state limit (--max-states 10)")]
+    public void A_check_cut_short_with_require_complete_exits_3_and_says_why(string bound, string value, string why)
+    {
+        var run = Run("check", "--members", "1", "--partitions", "1", bound, value, "--require-complete");
+
+        Assert.Equal(ExitCodes.CheckIncomplete, run.Code);
+        Assert.Contains($"INCOMPLETE: no violation in ", run.Output, StringComparison.Ordinal);
+        Assert.Contains(why, run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASS", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_check_cut_by_the_time_limit_with_require_complete_exits_3()
+    {
+        var bounds = new CheckBounds();
+        using var output = new StringWriter();
+
+        var code = CheckCommand.Run(Terminal.For(output), new GroupMachine(bounds.Config()), bounds, TimeSpan.Zero, CancellationToken.None, requireComplete: true);
+
+        Assert.Equal(ExitCodes.CheckIncomplete, code);
+        Assert.Contains("visited before the time limit (--time-limit-s)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_complete_check_with_require_complete_passes()
+    {
+        var run = Run("check", "--members", "1", "--partitions", "1", "--require-complete");
+
+        Assert.Equal(ExitCodes.Passed, run.Code);
+        Assert.Contains("PASS: no violation in every one of the", run.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_violation_prints_its_shortest_path_as_a_numbered_story_and_exits_1()
     {

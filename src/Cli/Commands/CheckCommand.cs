@@ -21,7 +21,7 @@ internal static class CheckCommand
         var messages = WholeNumberOption.Create("--messages", "Messages in each partition (1-63).", Defaults.Messages);
         var maxFaults = WholeNumberOption.Create("--max-faults", "Faults at most on any path (a count; explore's --faults is a list of kinds): rebalances, expulsions, worker crashes, bogus acks, failed commits, shutdowns, retention.", Defaults.Faults);
         var maxDepth = WholeNumberOption.Create("--max-depth", "Actions at most on any path; deeper worlds are not explored.", Defaults.MaxDepth);
-        var maxStates = WholeNumberOption.Create("--max-states", "Worlds at most to remember (1-2 KB each); the check stops there.", Defaults.MaxStates);
+        var maxStates = WholeNumberOption.Create("--max-states", "Worlds at most to remember (about 1.1 KB each at millions of states: the default is about 2.2 GB); the check stops there.", Defaults.MaxStates);
         var timeLimit = WholeNumberOption.Optional<int>("--time-limit-s", "Stop after this many seconds of wall time and report what was visited (the check is then incomplete).");
         var beginOffset = new Option<string>("--begin-offset")
         {

@@ -161,9 +161,10 @@ internal sealed record BoundedLog(long End)
     /// <summary>Every offset any worker ever handled, as a bit set.</summary>
     public ulong Handled { get; init; }
 
-    /// <summary>Where every message must be handled from (the oracle's "first resolved position"): set where the first
-    /// worker of each ownership with nothing committed started (<see cref="MemberStep.Positioned"/> moves it there for
-    /// every such ownership, not only the group's first), and lowered where a reset landed below it.</summary>
+    /// <summary>Where every message must be handled from (the oracle's "first resolved position"): not only where the
+    /// group's first worker started. <see cref="MemberStep.Positioned"/> moves it to where the first worker of every
+    /// ownership with nothing committed started (begin_offset may resolve anywhere, each time), lowers it where a reset
+    /// landed below it, and otherwise sets it, while unset, where any worker first started.</summary>
     public long? RequiredFrom { get; init; }
 }
 

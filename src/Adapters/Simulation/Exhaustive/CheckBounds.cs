@@ -24,8 +24,9 @@ internal sealed record CheckBounds
 
     public int MaxDepth { get; init; } = 100;
 
-    /// <summary>Worlds at most to remember. Each takes 1–2 KB (measured: 190,385 states in 353 MB of resident memory,
-    /// 5,000,000 in 5.3 GB), so the default keeps a check under about 4 GB.</summary>
+    /// <summary>Worlds at most to remember. Each takes about 1.1 KB once a check holds millions (measured: 5,000,000
+    /// states in 5.3 GB of resident memory; small checks pay more per state for the runtime's fixed share, 190,385 in
+    /// 353 MB), so the default keeps a check near 2.2 GB.</summary>
     public int MaxStates { get; init; } = 2_000_000;
 
     /// <summary>The members' <c>begin_offset</c>. With <c>latest</c>, messages are produced during the run (resolving

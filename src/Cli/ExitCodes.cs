@@ -18,11 +18,6 @@ internal static class ExitCodes
     /// <summary>A replay's trace hash differs from the trace file it replayed.</summary>
     public const int ReplayDiffers = 3;
 
-    /// <summary><c>check --require-complete</c>: no violation, but <c>--max-depth</c>, <c>--max-states</c> or
-    /// <c>--time-limit-s</c> cut the check short, so not every state within the bounds was visited. The same number as
-    /// <see cref="ReplayDiffers"/>: "not proved"; the two commands never return each other's.</summary>
-    public const int CheckIncomplete = 3;
-
     /// <summary><c>replay FILE --html</c> drew the trace as recorded but could not run it again (another machine, a
     /// user's handler, another trace format, options this build refuses). Without <c>--html</c> such a file is bad usage.</summary>
     public const int DrawnNotReplayed = 4;
@@ -32,6 +27,10 @@ internal static class ExitCodes
 
     /// <summary><c>consume</c>: the cluster answered, but a <c>--topic</c> does not exist on it.</summary>
     public const int UnknownTopic = 6;
+
+    /// <summary><c>check --require-complete</c>: no violation, but <c>--max-depth</c>, <c>--max-states</c> or
+    /// <c>--time-limit-s</c> cut the check short, so not every state within the bounds was visited.</summary>
+    public const int CheckIncomplete = 7;
 
     /// <summary>elsa-sim itself failed (a bug in the tool or the simulator, not in the code under test).</summary>
     public const int InternalError = 70;
@@ -43,6 +42,6 @@ internal static class ExitCodes
     /// <summary>The exit codes, as every command's help ends with them.</summary>
     public const string Help =
         "Exit codes: 0 every run passed; 1 a run violated a property; 2 bad usage or a bad input file (such as a truncated trace); " +
-        "3 a replay differs from its trace file, or check --require-complete was cut short; 4 replay --html drew a trace it cannot run again; 5 consume could not reach " +
-        "the cluster; 6 consume: a topic does not exist; 70 internal error in elsa-sim; 130 interrupted by Ctrl+C.";
+        "3 a replay differs from its trace file; 4 replay --html drew a trace it cannot run again; 5 consume could not reach " +
+        "the cluster; 6 consume: a topic does not exist; 7 check --require-complete was cut short; 70 internal error in elsa-sim; 130 interrupted by Ctrl+C.";
 }

@@ -46,7 +46,7 @@ internal static class CheckCommand
             "safety rules after every step, nothing lost once the world is quiet. Exit codes: 0 no violation within the bounds; " +
             "1 a violation, printed with its shortest path; 2 bad usage; 70 internal error in elsa-sim; 130 interrupted by " +
             "Ctrl+C, after printing what was visited. A check cut short by --max-depth, --max-states or --time-limit-s passes when it " +
-            "found nothing, and says it is incomplete; with --require-complete it exits 3 instead.")
+            "found nothing, and says it is incomplete; with --require-complete it exits 7 instead.")
         {
             members, partitions, messages, maxFaults, maxDepth, maxStates, timeLimit, beginOffset, resetPolicy, requireComplete,
         };

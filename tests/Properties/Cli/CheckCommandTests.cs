@@ -39,7 +39,7 @@ public sealed class CheckCommandTests
     [Theory]
     [InlineData("--max-depth", "4", "worlds at depth 4 (--max-depth) had more to do")]
     [InlineData("--max-states", "10", "visited before the state limit (--max-states 10)")]
-    public void A_check_cut_short_with_require_complete_exits_3_and_says_why(string bound, string value, string why)
+    public void A_check_cut_short_with_require_complete_exits_7_and_says_why(string bound, string value, string why)
     {
         var run = Run("check", "--members", "1", "--partitions", "1", bound, value, "--require-complete");
 
@@ -50,7 +50,7 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
-    public void A_check_cut_by_the_time_limit_with_require_complete_exits_3()
+    public void A_check_cut_by_the_time_limit_with_require_complete_exits_7()
     {
         var bounds = new CheckBounds();
         using var output = new StringWriter();

@@ -9,7 +9,8 @@ namespace Elsa.Sim.Simulation;
 /// inside <see cref="ConsumeAsync"/> and <see cref="CloseAsync"/>; the protocol goes on only once a callback returned.
 /// A pause survives a revocation and a later reassignment (only <see cref="Resume"/> undoes it); a position outside the
 /// log stops the partition with an <see cref="OffsetOutOfRangeException"/> until the next <see cref="Seek"/>
-/// (<c>auto.offset.reset=error</c>); commits carry the member id and generation and can be fenced, fail or be lost.</summary>
+/// (<c>auto.offset.reset=error</c>); commits carry the member id and the generation (or KIP-848 member epoch) and can be
+/// fenced, refused as stale, fail or be lost.</summary>
 /// <remarks>Everything the client does is reported to the oracle as it happens.</remarks>
 internal sealed class SimulatedPort : IConsumerPort
 {
